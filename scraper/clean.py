@@ -1,0 +1,118 @@
+"""Clean one document: decode -> (HTML: trafilatura) -> text rules -> metadata -> Document."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from tld import get_fld
+
+from .config import Config, load_config
+from .dates import date_from_url
+from .extract import decode_text, extract_html, looks_like_html
+from .filters.language import detect_language
+from .lines import split_lines
+from .metadata import Metadata, find_url, read_metadata, scan_date
+from .models import Document
+from .rules.apply import apply_text_rules
+from .rules.engine import RuleBook, load_rulebook
+
+__all__ = ["clean", "clean_with", "document_id", "rulebook_for"]
+
+
+def rulebook_for(config: Config) -> RuleBook:
+    return load_rulebook([config.path(p) for p in config.rules], config.publishers)
+
+
+def document_id(url: str | None, captured: datetime | None, raw_sha256: str) -> str:
+    """Stable id: canonical url + capture time when known, else the content hash."""
+    if url:
+        stamp = captured.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S") if captured else ""
+        key = f"{url.rstrip('/')}|{stamp}"
+        return hashlib.sha256(key.encode()).hexdigest()[:24]
+    return raw_sha256[:24]
+
+
+def _registered_domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return get_fld(url, fail_silently=True)
+    except Exception:
+        return None
+
+
+def clean_with(
+    book: RuleBook,
+    data: str | bytes,
+    *,
+    url: str | None = None,
+    captured: datetime | None = None,
+    doc_id: str | None = None,
+    source: str = "text",
+) -> Document:
+    """`clean` with the rule book given, for runs that clean many documents."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    raw_sha256 = hashlib.sha256(raw).hexdigest()
+    given = Metadata()
+    html_language = None
+    if looks_like_html(data):
+        pub = book.publisher_for(url, "")
+        prune = book.select(url, "", captured.date() if captured else None).prune_xpath
+        page = extract_html(data, url=url, prune_xpath=prune)
+        if pub is None and (pub := book.publisher_for(url, page.text)) is not None:
+            again = book.select(url, page.text, page.published).prune_xpath
+            if again != prune:
+                page = extract_html(data, url=url, prune_xpath=again)
+        text = page.text
+        given = Metadata(page.title, page.author, page.published, page.url)
+        html_language = page.language
+    else:
+        text = decode_text(data)
+    lines = split_lines(text)
+    generic = book.select(None, "", None)
+    trailer_url, _ = find_url(lines, generic)
+    where = url or given.url or trailer_url
+    when: date | None = (
+        (captured.date() if captured else None)
+        or date_from_url(where)
+        or given.published
+        or scan_date(lines, generic)
+    )
+    rules = book.select(where, text, when)
+    removed = apply_text_rules(lines, rules)
+    meta, meta_removed = read_metadata(lines, rules, given)
+    body = "\n\n".join(line.plain for line in lines if line.kept)
+    final_url = meta.url or url
+    return Document(
+        id=doc_id or document_id(final_url, captured, raw_sha256),
+        text=body,
+        url=final_url,
+        source=source,
+        capture_time=captured.astimezone(timezone.utc) if captured else None,
+        publisher=rules.publisher or _registered_domain(final_url),
+        title=meta.title,
+        author=meta.author,
+        published=meta.published,
+        language=detect_language(body) or html_language,
+        removed=tuple(r for _, r in sorted(removed + meta_removed, key=lambda x: x[0])),
+        raw_sha256=raw_sha256,
+        rule_version=rules.label,
+    )
+
+
+def clean(
+    text_or_html: str | bytes,
+    url: str | None = None,
+    captured: datetime | None = None,
+    config: Config | str | Path | None = None,
+) -> Document:
+    """Clean one page or text: boilerplate out, metadata read, every removal recorded.
+
+    `config` is a Config, a path to a config file, or None for the packaged defaults.
+    Raises InputError when the input is empty, binary, not UTF-8, or holds no text.
+    """
+    if not isinstance(config, Config):
+        config = load_config(config) if config is not None else Config()
+    return clean_with(rulebook_for(config), text_or_html, url=url, captured=captured)

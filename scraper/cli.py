@@ -1,0 +1,79 @@
+"""The `scrape` command: thin wrappers over library functions, errors as one line."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .config import Config, load_config
+from .errors import ScraperError
+from .pipeline import RunReport, read_captures, run_clean
+
+console = Console(stderr=True)
+
+
+def config_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--config PATH, loaded and validated; errors leave as one line, exit status 1."""
+
+    @click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Config file (default: ./config.yaml, else the packaged defaults).",
+    )
+    @functools.wraps(fn)
+    def wrapper(config_path: Path | None, **kwargs: Any) -> Any:
+        try:
+            return fn(config=load_config(config_path), **kwargs)
+        except ScraperError as e:
+            raise click.ClickException(str(e)) from None
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="scraper")
+def cli() -> None:
+    """Collect news articles from web archives, clean them, package a versioned dataset."""
+
+
+def _summary(report: RunReport, config: Config) -> Table:
+    t = Table(title="scrape clean", show_header=False)
+    t.add_row("inputs", str(report.seen))
+    t.add_row("documents kept", str(report.documents))
+    for kind, n in sorted(report.removed_by_kind.items(), key=lambda x: (-x[1], x[0])):
+        t.add_row(f"removed spans: {kind}", str(n))
+    for reason, n in sorted(report.dropped.items()):
+        t.add_row(f"dropped: {reason}", str(n))
+    for s in report.skipped:
+        t.add_row(f"failed: {s.id}", s.reason)
+    out = report.outcome
+    where = config.path(config.dataset.dir)
+    if out and out.version:
+        t.add_row("dataset", f"new version v{out.version} in {where}")
+    elif out:
+        t.add_row("dataset", f"unchanged: latest is v{out.latest} in {where}")
+    return t
+
+
+@cli.command()
+@config_option
+@click.option("--version", "force_version", help="Version number to give the new version (X.Y.Z).")
+def clean(config: Config, force_version: str | None) -> None:
+    """Clean the collected captures and seeds into a new dataset version."""
+    total = sum(1 for _ in read_captures(config))
+    columns = (TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("clean", total=total)
+        report = run_clean(
+            config, force_version=force_version, progress=lambda n: bar.advance(task, n)
+        )
+    console.print(_summary(report, config))

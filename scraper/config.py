@@ -1,0 +1,181 @@
+"""config.yaml: typed, validated, layered over the packaged defaults.
+
+Every error names the file, the line and the dotted key, on one line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .errors import ConfigError
+from .yamlfile import load_yaml, validate
+
+__all__ = ["Config", "load_config"]
+
+DEFAULT_CONFIG_NAME = "config.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class DatasetConfig(_Strict):
+    name: str = "news-corpus"
+    dir: Path = Path("dataset")
+    license: str = "other"
+    buckets: int = Field(16, ge=1, le=4096)
+
+
+class SeedsSource(_Strict):
+    dir: Path = Path("seeds")
+    glob: str = "*.txt"
+
+
+class WaybackSource(_Strict):
+    cdx: str = "https://web.archive.org/cdx/search/cdx"
+    replay: str = "https://web.archive.org/web"
+    urls: list[str]
+    match: Literal["exact", "prefix", "host", "domain"] = "exact"
+    from_: date | None = Field(None, alias="from")
+    to: date | None = None
+    filter: list[str] = ["statuscode:200", "mimetype:text/html"]
+    collapse: str | None = "digest"
+    limit: int | None = Field(None, ge=1)
+
+
+class CommonCrawlSource(_Strict):
+    index: str = "https://index.commoncrawl.org"
+    data: str = "https://data.commoncrawl.org"
+    crawls: list[str]
+    urls: list[str]
+    match: Literal["exact", "prefix", "host", "domain"] = "exact"
+    limit: int | None = Field(None, ge=1)
+
+
+class WarcSource(_Strict):
+    paths: list[str]
+
+
+class UrlsSource(_Strict):
+    items: list[str] = Field([], alias="list")
+    file: Path | None = None
+
+
+class SourceEntry(_Strict):
+    """One item of `sources:`: a mapping with exactly one source kind as its key."""
+
+    seeds: SeedsSource | None = None
+    wayback: WaybackSource | None = None
+    commoncrawl: CommonCrawlSource | None = None
+    warc: WarcSource | None = None
+    urls: UrlsSource | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> SourceEntry:
+        kinds = [k for k in type(self).model_fields if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError(
+                "each source names exactly one of seeds, wayback, commoncrawl, warc, urls"
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in type(self).model_fields if getattr(self, k) is not None)
+
+    @property
+    def settings(self) -> BaseModel:
+        return getattr(self, self.kind)
+
+
+class PerHost(_Strict):
+    concurrency: int = Field(2, ge=1)
+    min_interval: float = Field(1.0, ge=0)
+
+
+class FetchConfig(_Strict):
+    concurrency: int = Field(8, ge=1)
+    per_host: PerHost = PerHost()
+    retries: int = Field(5, ge=0)
+    timeout: float = Field(30, gt=0)
+    max_bytes: int = Field(10_000_000, gt=0)
+    user_agent: str = "scraper/0.1"
+    allow_private: bool = False
+
+
+class RelevanceFilter(_Strict):
+    min_score: float | None = None
+
+
+class Filters(_Strict):
+    languages: list[str] | None = None
+    min_words: int = Field(0, ge=0)
+    relevance: RelevanceFilter = RelevanceFilter()
+    near_duplicates: float | None = Field(None, gt=0, le=1)
+
+
+class Config(_Strict):
+    dataset: DatasetConfig = DatasetConfig()
+    work_dir: Path = Path(".scraper")
+    sources: list[SourceEntry] = [SourceEntry(seeds=SeedsSource())]
+    fetch: FetchConfig = FetchConfig()
+    rules: list[Path] = []
+    publishers: list[dict[str, Any]] = []
+    filters: Filters = Filters()
+    # Where the config file lives: relative paths resolve against it. Not a YAML key.
+    base_dir: Path = Field(Path("."), exclude=True)
+    source_file: str = Field("<defaults>", exclude=True)
+
+    def path(self, p: Path | str) -> Path:
+        """Resolve a path from the config against the config file's folder."""
+        p = Path(p)
+        return p if p.is_absolute() else self.base_dir / p
+
+    def digest(self) -> str:
+        """Hash of the effective settings, recorded with every dataset version."""
+        blob = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _defaults() -> dict[str, Any]:
+    text = resources.files("scraper").joinpath("defaults.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _merge(base: Any, top: Any) -> Any:
+    if isinstance(base, dict) and isinstance(top, dict):
+        out = dict(base)
+        for k, v in top.items():
+            out[k] = _merge(base.get(k), v) if k in base else v
+        return out
+    return top
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read a config file layered over the defaults.
+
+    With no path, ./config.yaml is used when it exists, else the packaged defaults alone
+    (which clean ./seeds into ./dataset).
+    """
+    explicit = path is not None
+    path = Path(path) if explicit else Path(DEFAULT_CONFIG_NAME)
+    data, node = {}, None
+    if path.exists() or explicit:
+        data, node = load_yaml(path)
+        data = {} if data is None else data
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}:1: the config must be a mapping of keys to values")
+    merged = _merge(_defaults(), data)
+    for forbidden in ("base_dir", "source_file"):
+        if forbidden in data:
+            raise ConfigError(f"{path}: {forbidden}: unknown key")
+    merged.update(base_dir=path.resolve().parent, source_file=str(path))
+    return validate(Config, merged, path=path, node=node)

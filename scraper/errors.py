@@ -1,0 +1,63 @@
+"""One exception tree for everything a user can get wrong or an archive can do to us.
+
+    ScraperError
+    ├── ConfigError          config.yaml is unreadable, has an unknown key or a bad value
+    ├── RuleError            a rule file is invalid (bad regex, unsorted dates, unknown extends)
+    ├── InputError           one input document cannot be used (empty, binary, not UTF-8)
+    ├── DatasetError         the dataset folder is inconsistent or a version is unknown
+    └── FetchError           a capture could not be fetched
+        ├── RetryableFetchError   worth another try (connection reset, 429, 5xx)
+        └── PermanentFetchError   never worth another try (404, refused address)
+
+Every message names the file, url or key it is about, on one line, so the CLI can print
+it without a traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "DatasetError",
+    "FetchError",
+    "InputError",
+    "PermanentFetchError",
+    "RetryableFetchError",
+    "RuleError",
+    "ScraperError",
+]
+
+
+class ScraperError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class ConfigError(ScraperError):
+    """config.yaml (or a file it names) cannot be used as written."""
+
+
+class RuleError(ConfigError):
+    """A rule file is invalid; the message names the file, version and key."""
+
+
+class InputError(ScraperError):
+    """One input document cannot be cleaned; the run skips it and records why."""
+
+
+class DatasetError(ScraperError):
+    """The dataset folder cannot be read or written as asked."""
+
+
+class FetchError(ScraperError):
+    """A capture could not be fetched."""
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class RetryableFetchError(FetchError):
+    """A failure that another attempt may cure."""
+
+
+class PermanentFetchError(FetchError):
+    """A failure that no further attempt will cure."""

@@ -1,0 +1,131 @@
+"""Title, author, date and url from the lines of a cleaned document.
+
+Metadata lines are taken out of the body as they are read, and recorded in
+`Document.removed` with kind `title` or `meta`, so the body holds article text only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .dates import parse_date
+from .lines import Line
+from .models import Removed
+from .rules.apply import Found
+from .rules.engine import ActiveRules
+
+__all__ = ["Metadata", "find_url", "read_metadata", "scan_date"]
+
+_BARE_URL = re.compile(r"^<?(?P<url>https?://[^\s<>]+)>?$")
+_TITLE_MAX_WORDS = 30
+
+
+@dataclass(slots=True)
+class Metadata:
+    title: str | None = None
+    author: str | None = None
+    published: date | None = None
+    url: str | None = None
+
+
+def _take(line: Line, field: str, kind: str, out: Found) -> None:
+    line.removed = (f"meta.{field}", kind)
+    out.append((line.n, Removed(f"meta.{field}", kind, line.plain)))
+
+
+def _title(kept: list[Line], given: str | None, out: Found) -> tuple[str | None, int]:
+    """The title, and the index in `kept` of the first line after it."""
+    if given:
+        for i, line in enumerate(kept[:3]):
+            if line.plain.casefold() == given.casefold():
+                _take(line, "title", "title", out)
+                return given, i + 1
+        return given, 0
+    for i, line in enumerate(kept[:3]):
+        if line.heading:
+            _take(line, "title", "title", out)
+            return line.plain, i + 1
+    if kept and kept[0].words <= _TITLE_MAX_WORDS and not kept[0].plain.endswith((".", ",")):
+        _take(kept[0], "title", "title", out)
+        return kept[0].plain, 1
+    return None, 0
+
+
+def _author(line: Line, rules: ActiveRules) -> str | None:
+    if line.words > 12:
+        return None
+    for rx in rules.meta("author"):
+        m = rx.search(line.plain)
+        if m and m.groupdict().get("author"):
+            name = m.group("author").strip(" ,;|-")
+            if name and name[0].isupper():
+                return name
+    return None
+
+
+def _date(line: Line, rules: ActiveRules) -> date | None:
+    if line.words > 12:
+        return None
+    for rx in rules.meta("date"):
+        m = rx.search(line.plain)
+        if m and m.groupdict().get("date"):
+            found = parse_date(m.group("date"), rules.date_order)
+            if found:
+                return found
+    return None
+
+
+def scan_date(lines: list[Line], rules: ActiveRules, limit: int = 15) -> date | None:
+    """The first date line near the top, before any rule runs (to pick a rule version)."""
+    return next((d for d in (_date(x, rules) for x in lines[:limit]) if d), None)
+
+
+def find_url(lines: list[Line], rules: ActiveRules) -> tuple[str | None, list[Line]]:
+    """The url a trailer such as `Original url: <...>` gives, and the lines that hold it."""
+    kept = [line for line in lines if line.kept]
+    for i, line in enumerate(kept):
+        for rx in rules.meta("url"):
+            m = rx.search(line.plain)
+            if not m:
+                continue
+            url = m.groupdict().get("url")
+            if url:
+                return url.strip("<>"), [line]
+            nxt = kept[i + 1] if i + 1 < len(kept) else None
+            if nxt is not None and (bare := _BARE_URL.match(nxt.plain)):
+                return bare.group("url"), [line, nxt]
+    return None, []
+
+
+def read_metadata(
+    lines: list[Line], rules: ActiveRules, given: Metadata | None = None
+) -> tuple[Metadata, Found]:
+    """Find metadata among the kept lines, mark those lines removed, return what was found.
+
+    `given` holds what the HTML already said (its <title>, meta tags): it wins, and the
+    matching lines are still taken out of the body.
+    """
+    given = given or Metadata()
+    out: Found = []
+    kept = [line for line in lines if line.kept]
+    title, start = _title(kept, given.title, out)
+    author, published = None, None
+    for line in kept[: start + rules.header_lines]:
+        if not line.kept:
+            continue
+        if author is None and (author := _author(line, rules)):
+            _take(line, "author", "meta", out)
+        elif published is None and (published := _date(line, rules)):
+            _take(line, "date", "meta", out)
+    url, url_lines = find_url(lines, rules)
+    for line in url_lines:
+        _take(line, "url", "meta", out)
+    meta = Metadata(
+        title=title,
+        author=given.author or author,
+        published=given.published or published,
+        url=given.url or url,
+    )
+    return meta, out

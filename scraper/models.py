@@ -1,0 +1,80 @@
+"""The typed records that flow between steps: one place for every data type."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+__all__ = ["Capture", "Document", "Removed", "SkippedInput"]
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """One span a rule took out of a document: the provenance of every deletion."""
+
+    rule: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """Raw bytes of one page as an archive (or a seed file) holds them."""
+
+    id: str
+    source: str
+    content: bytes
+    url: str | None = None
+    capture_time: datetime | None = None
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One cleaned article: one row of the dataset."""
+
+    id: str
+    text: str
+    url: str | None = None
+    source: str = "text"
+    capture_time: datetime | None = None
+    publisher: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: date | None = None
+    language: str | None = None
+    removed: tuple[Removed, ...] = ()
+    raw_sha256: str = ""
+    rule_version: str | None = None
+
+    def replace(self, **changes: Any) -> Document:
+        return dataclasses.replace(self, **changes)
+
+    def row(self) -> dict[str, Any]:
+        """The dataset row: the columns of the parquet schema, nothing else."""
+        return {
+            "id": self.id,
+            "url": self.url,
+            "source": self.source,
+            "capture_time": self.capture_time,
+            "publisher": self.publisher,
+            "title": self.title,
+            "author": self.author,
+            "published": self.published,
+            "text": self.text,
+            "language": self.language,
+            "removed": [{"rule": r.rule, "kind": r.kind, "text": r.text} for r in self.removed],
+            "raw_sha256": self.raw_sha256,
+            "rule_version": self.rule_version,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedInput:
+    """An input the run could not use, with the reason shown in the run summary."""
+
+    id: str
+    reason: str

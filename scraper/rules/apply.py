@@ -1,0 +1,162 @@
+"""Apply the text rules chosen for a document to its lines.
+
+Phases run in a fixed order, each over all active rule files (the publisher's first, then
+the generic ones): strip spans, cut trailers, drop blocks, drop lists, drop lines, drop
+breadcrumbs, drop repeated lines. A line taken by one rule is not matched again, and
+every removal is returned as a `Removed` with the rule's name and kind.
+"""
+
+from __future__ import annotations
+
+from ..lines import Line
+from ..models import Removed
+from .engine import ActiveRules
+
+__all__ = ["Found", "apply_text_rules"]
+
+
+Found = list[tuple[int, Removed]]  # (input line number, removal)
+
+
+def _drop(line: Line, name: str, kind: str, out: Found) -> None:
+    if line.kept:
+        line.removed = (name, kind)
+        out.append((line.n, Removed(name, kind, line.plain)))
+
+
+def _strip(lines: list[Line], rules: ActiveRules, out: Found) -> None:
+    for name, rule in rules.sections("strip"):
+        for line in lines:
+            if not line.kept:
+                continue
+            m = rule.pattern.search(line.raw)
+            if m and m.group(0).strip():
+                out.append((line.n, Removed(name, rule.kind, m.group(0).strip())))
+                line.set_raw(line.raw[: m.start()] + line.raw[m.end() :])
+                if not line.plain:
+                    line.removed = (name, rule.kind)
+
+
+def _truncate(lines: list[Line], rules: ActiveRules, out: Found) -> None:
+    for name, rule in rules.sections("truncate_after"):
+        first = int(len(lines) * rule.min_position)
+        for i in range(first, len(lines)):
+            if lines[i].kept and rule.pattern.search(lines[i].plain):
+                for line in lines[i:]:
+                    _drop(line, name, rule.kind, out)
+                break
+
+
+def _blocks(lines: list[Line], rules: ActiveRules, out: Found) -> None:
+    for name, rule in rules.sections("drop_blocks"):
+        i = 0
+        while i < len(lines):
+            if lines[i].kept and rule.start.search(lines[i].plain):
+                stop = min(len(lines), i + rule.max_lines)
+                end = next((j for j in range(i, stop) if rule.end.search(lines[j].plain)), None)
+                if end is not None:
+                    for line in lines[i : end + 1]:
+                        _drop(line, name, rule.kind, out)
+                    i = end
+            i += 1
+
+
+def _looks_like_item(line: Line, max_words: int) -> bool:
+    """A related-link item reads like a headline: short, not a finished sentence."""
+    text = line.plain
+    return line.kept and line.words <= max_words and not text.endswith((".", ",", ";"))
+
+
+def _lists(lines: list[Line], rules: ActiveRules, out: Found) -> None:
+    for name, rule in rules.sections("drop_lists"):
+        for i, line in enumerate(lines):
+            if not (line.kept and rule.header.search(line.plain)):
+                continue
+            j = i + 1
+            while j < len(lines) and _looks_like_item(lines[j], rule.item_max_words):
+                j += 1
+            if j - i - 1 >= rule.min_items:
+                for item in lines[i:j]:
+                    _drop(item, name, rule.kind, out)
+
+
+def _line_rules(lines: list[Line], rules: ActiveRules, out: Found) -> None:
+    line_rules = rules.sections("drop_lines")
+
+    def matches(rule, line: Line) -> bool:
+        return (
+            line.kept
+            and (rule.max_words is None or line.words <= rule.max_words)
+            and rule.pattern.search(line.plain) is not None
+        )
+
+    for name, rule in line_rules:
+        if rule.near is not None:
+            continue
+        hits = [matches(rule, line) for line in lines]
+        i = 0
+        while i < len(lines):
+            if not hits[i]:
+                i += 1
+                continue
+            j = i
+            while j < len(lines) and hits[j]:
+                j += 1
+            if j - i >= rule.min_run:
+                for line in lines[i:j]:
+                    _drop(line, name, rule.kind, out)
+            i = j
+    # `near` rules take weak lines only beside a removal of the same kind, until nothing
+    # more changes, so a widget's leftover buttons go with the widget and nowhere else.
+    changed = True
+    while changed:
+        changed = False
+        for name, rule in line_rules:
+            if rule.near is None:
+                continue
+            for i, line in enumerate(lines):
+                if not matches(rule, line):
+                    continue
+                lo, hi = max(0, i - rule.near), min(len(lines), i + rule.near + 1)
+                if any(other.removed and other.removed[1] == rule.kind for other in lines[lo:hi]):
+                    _drop(line, name, rule.kind, out)
+                    changed = True
+
+
+def _breadcrumbs(lines: list[Line], rules: ActiveRules, out: Found) -> None:
+    for name, rule in rules.sections("breadcrumbs"):
+        kept = [line for line in lines if line.kept]
+        for line, nxt in zip(kept, kept[1:], strict=False):
+            text = line.plain
+            if line.words > rule.max_words or not rule.pattern.search(text):
+                continue
+            tail_is_title = text.casefold().endswith(nxt.plain.casefold()) and text != nxt.plain
+            separated = any(sep in text for sep in ("»", "›", " > ", " / ", " | "))
+            if tail_is_title or separated:
+                _drop(line, name, rule.kind, out)
+
+
+def _repeats(lines: list[Line], rules: ActiveRules, out: Found) -> None:
+    repeat = next((v.repeat for v in rules.versions if v.repeat), None)
+    if repeat is None:
+        return
+    name, rule = repeat
+    prev: Line | None = None
+    for line in lines:
+        if not line.kept:
+            continue
+        if prev is not None and line.plain.casefold() == prev.plain.casefold():
+            _drop(line, name, rule.kind, out)
+        else:
+            prev = line
+
+
+_PHASES = (_strip, _truncate, _blocks, _lists, _line_rules, _breadcrumbs, _repeats)
+
+
+def apply_text_rules(lines: list[Line], rules: ActiveRules) -> Found:
+    """Mark the lines the rules remove; return what was removed with its line number."""
+    out: Found = []
+    for phase in _PHASES:
+        phase(lines, rules, out)
+    return out

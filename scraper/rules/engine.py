@@ -1,0 +1,215 @@
+"""Load rule files, resolve `extends`, and pick the rules that apply to one document.
+
+Where a rule is applied: `scraper/rules/apply.py`. Where it is chosen: `RuleBook.select`.
+Packaged files (this folder, `_generic.yaml` for every publisher) come first; the user's
+files from config.yaml (`rules:`, inline `publishers:`) replace a packaged publisher of
+the same name, and a user file with `publisher: generic` adds generic rules ahead of ours.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..errors import RuleError
+from ..yamlfile import load_yaml, validate
+from .schema import HtmlRules, MetaRules, RuleFile
+
+__all__ = ["ActiveRules", "RuleBook", "ResolvedVersion", "load_rulebook", "packaged_rule_files"]
+
+_SECTIONS = ("strip", "truncate_after", "drop_blocks", "drop_lists", "drop_lines", "breadcrumbs")
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedVersion:
+    """One version of one publisher's rules with `extends` flattened and every rule named."""
+
+    publisher: str
+    version: str
+    source: str  # file the version came from
+    text: dict[str, list[tuple[str, Any]]]  # section -> [(rule name, rule)]
+    repeat: tuple[str, Any] | None
+    html: HtmlRules
+    meta: MetaRules
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedFile:
+    rules: RuleFile
+    path: str
+    sha256: str
+    versions: dict[str, ResolvedVersion]
+
+    def version_for(self, when: date | None) -> ResolvedVersion:
+        """fundus-style: the first version whose valid_until is on or after `when`."""
+        chosen = self.rules.versions[-1]
+        if when is not None:
+            chosen = next(
+                (v for v in self.rules.versions if v.valid_until is None or v.valid_until >= when),
+                chosen,
+            )
+        return self.versions[chosen.id]
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveRules:
+    """What applies to one document: publisher rules first, then the generic ones."""
+
+    publisher: str | None
+    versions: tuple[ResolvedVersion, ...]
+
+    @property
+    def label(self) -> str | None:
+        specific = [v for v in self.versions if v.publisher != "generic"]
+        return f"{specific[0].publisher}@{specific[0].version}" if specific else None
+
+    def sections(self, name: str) -> list[tuple[str, Any]]:
+        return [rule for v in self.versions for rule in v.text[name]]
+
+    @property
+    def prune_xpath(self) -> list[str]:
+        out: list[str] = []
+        for v in self.versions:
+            out += v.html.prune_xpath
+            out += [_css_to_xpath(c) for c in v.html.prune_css]
+        return out
+
+    def meta(self, field_name: str) -> list[re.Pattern[str]]:
+        return [p for v in self.versions for p in getattr(v.meta, field_name)]
+
+    @property
+    def date_order(self) -> str | None:
+        return next((v.meta.date_order for v in self.versions if v.meta.date_order), None)
+
+    @property
+    def header_lines(self) -> int:
+        return next((v.meta.header_lines for v in self.versions if v.meta.header_lines), 8)
+
+
+def _css_to_xpath(css: str) -> str:
+    from cssselect import GenericTranslator
+
+    return GenericTranslator().css_to_xpath(css, prefix="//")
+
+
+def _resolve(rf: RuleFile, stem: str, path: str) -> dict[str, ResolvedVersion]:
+    out: dict[str, ResolvedVersion] = {}
+    for v in rf.versions:
+        parent = out.get(v.extends) if v.extends else None
+        text = {s: list(parent.text[s]) if parent else [] for s in _SECTIONS}
+        for s in _SECTIONS:
+            for i, rule in enumerate(getattr(v.text, s)):
+                text[s].append((rule.name or f"{stem}.{v.id}.{s}[{i}]", rule))
+        repeat = parent.repeat if parent else None
+        if v.text.drop_repeated is not None:
+            repeat = (
+                v.text.drop_repeated.name or f"{stem}.{v.id}.drop_repeated",
+                v.text.drop_repeated,
+            )
+        meta = v.meta
+        if parent:
+            meta = MetaRules(
+                author=v.meta.author + parent.meta.author,
+                date=v.meta.date + parent.meta.date,
+                url=v.meta.url + parent.meta.url,
+                date_order=v.meta.date_order or parent.meta.date_order,
+                header_lines=v.meta.header_lines or parent.meta.header_lines,
+            )
+            html = HtmlRules(
+                prune_xpath=parent.html.prune_xpath + v.html.prune_xpath,
+                prune_css=parent.html.prune_css + v.html.prune_css,
+            )
+        else:
+            html = v.html
+        out[v.id] = ResolvedVersion(rf.publisher, v.id, path, text, repeat, html, meta)
+    return out
+
+
+def load_rule_file(path: Path, *, text: str | None = None, data: Any = None) -> LoadedFile:
+    """Validate one rule file; errors name the file, line and key."""
+    node = None
+    if data is None:
+        data, node = load_yaml(path, text=text)
+    raw = (text if text is not None else path.read_text(encoding="utf-8")) if node else None
+    blob = raw if raw is not None else json.dumps(data, sort_keys=True, default=str)
+    rf = validate(RuleFile, data, path=path, node=node, error=RuleError)
+    stem = path.stem.lstrip("_")
+    return LoadedFile(
+        rf, str(path), hashlib.sha256(blob.encode()).hexdigest(), _resolve(rf, stem, str(path))
+    )
+
+
+def packaged_rule_files() -> list[Path]:
+    folder = resources.files("scraper.rules")
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+class RuleBook:
+    """Every rule file in force for a run, and the choice of rules for one document."""
+
+    def __init__(self, files: list[LoadedFile]) -> None:
+        by_name: dict[str, LoadedFile] = {}
+        generic: list[LoadedFile] = []
+        for f in files:  # later files (the user's) win
+            if f.rules.is_generic:
+                generic.insert(0, f)
+            else:
+                by_name[f.rules.publisher] = f
+        self.generic = generic
+        self.publishers = list(by_name.values())
+        self.files = files
+
+    def digests(self) -> dict[str, str]:
+        """sha256 of every rule file, for versions.json."""
+        return {Path(f.path).name if "scraper" in f.path else f.path: f.sha256 for f in self.files}
+
+    def publisher_for(self, url: str | None, text: str) -> LoadedFile | None:
+        host = (urlsplit(url).hostname or "").lower() if url else ""
+        if host:
+            for f in self.publishers:
+                if any(host == d or host.endswith("." + d) for d in f.rules.domains):
+                    return f
+        best, hits = None, 0
+        for f in self.publishers:
+            n = sum(1 for p in f.rules.recognise if re.search(p.pattern, text, p.flags | re.M))
+            if n > hits:
+                best, hits = f, n
+        return best
+
+    def select(self, url: str | None, text: str, when: date | None) -> ActiveRules:
+        f = self.publisher_for(url, text)
+        versions = [f.version_for(when)] if f else []
+        versions += [g.version_for(when) for g in self.generic]
+        return ActiveRules(f.rules.publisher if f else None, tuple(versions))
+
+    def by_publisher(self, name: str) -> LoadedFile | None:
+        return next((f for f in self.publishers if f.rules.publisher.lower() == name.lower()), None)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(keys: tuple[tuple[str, int, int], ...], inline: str) -> RuleBook:
+    files = [load_rule_file(Path(p)) for p, _, _ in keys]
+    for i, data in enumerate(json.loads(inline)):
+        files.append(load_rule_file(Path(f"config.yaml:publishers[{i}]"), data=data))
+    return RuleBook(files)
+
+
+def load_rulebook(extra: list[Path] | None = None, inline: list[dict] | None = None) -> RuleBook:
+    """The packaged rules plus the user's; cached while no file changes."""
+    paths = packaged_rule_files() + list(extra or [])
+    keys = []
+    for p in paths:
+        try:
+            st = p.stat()
+        except OSError:
+            raise RuleError(f"{p}: rule file not found") from None
+        keys.append((str(p), st.st_mtime_ns, st.st_size))
+    return _load_cached(tuple(keys), json.dumps(inline or [], sort_keys=True, default=str))
