@@ -32,7 +32,10 @@ _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
-_TIME = r"(?:,?\s*(?:at\s+|-\s+|\|\s+)?\d{1,2}[:.]\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,5}|[+-]\d\d:?\d\d|utc|gmt)?)?"
+_TIME = (
+    r"(?:,?\s*(?:at\s+|-\s+|\|\s+)?\d{1,2}[:.]\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?)?"
+    r"\s*(?:[A-Z]{2,5}|[+-]\d\d:?\d\d|utc|gmt)?)?"
+)
 _FORMS = [
     rf"{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}",  # February 07, 2012
     rf"{_WEEKDAY}{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}",  # 7 February 2012

@@ -45,6 +45,10 @@ def _table(counts: dict[str, int]) -> str:
     return rows or "| (none) | 0 |"
 
 
+def _changes(ch: dict) -> str:
+    return f"+{ch.get('added', 0)} −{ch.get('removed', 0)} ~{ch.get('changed', 0)}"
+
+
 def render_card(records: list[VersionRecord], *, name: str, license: str) -> str:
     latest = records[-1]
     ordered = list(reversed(records))
@@ -58,8 +62,7 @@ def render_card(records: list[VersionRecord], *, name: str, license: str) -> str
         dataset_info=[_info("default", latest)] + [_info(r.config, r) for r in ordered],
     )
     versions = "\n".join(
-        f"| `{r.config}` | {r.created[:10]} | {r.num_examples} | "
-        f"+{r.changes.get('added', 0)} −{r.changes.get('removed', 0)} ~{r.changes.get('changed', 0)} | "
+        f"| `{r.config}` | {r.created[:10]} | {r.num_examples} | {_changes(r.changes)} | "
         f"{len(r.shards)} |"
         for r in ordered
     )

@@ -8,6 +8,8 @@ every removal is returned as a `Removed` with the rule's name and kind.
 
 from __future__ import annotations
 
+import re
+
 from ..lines import Line
 from ..models import Removed
 from .engine import ActiveRules
@@ -123,16 +125,21 @@ def _line_rules(lines: list[Line], rules: ActiveRules, out: Found) -> None:
                     changed = True
 
 
+_SEPARATORS = re.compile(r"\s(?:»|›|>|/|\||::)\s|\s?[»›]\s?")
+
+
 def _breadcrumbs(lines: list[Line], rules: ActiveRules, out: Found) -> None:
     for name, rule in rules.sections("breadcrumbs"):
-        kept = [line for line in lines if line.kept]
+        kept = [line for line in lines if line.kept][: rule.top_lines]
         for line, nxt in zip(kept, kept[1:], strict=False):
             text = line.plain
-            if line.words > rule.max_words or not rule.pattern.search(text):
+            if line.words > rule.max_words:
                 continue
+            seps = len(_SEPARATORS.findall(text))
             tail_is_title = text.casefold().endswith(nxt.plain.casefold()) and text != nxt.plain
-            separated = any(sep in text for sep in ("»", "›", " > ", " / ", " | "))
-            if tail_is_title or separated:
+            if seps >= rule.min_separators or (
+                rule.pattern.search(text) and (tail_is_title or seps)
+            ):
                 _drop(line, name, rule.kind, out)
 
 

@@ -124,12 +124,19 @@ class StripRule(_Strict):
 
 
 class BreadcrumbRule(_Strict):
-    """Drop a navigation trail: a line matching `pattern` that ends with the next line."""
+    """Drop a navigation trail near the top.
+
+    Either a line matching `pattern` (e.g. starting with "Home") that ends with the next
+    line (the title) or holds a separator, or any short line with `min_separators` of
+    » › > / | between words.
+    """
 
     pattern: Regex
     kind: str = "navigation"
     name: str | None = None
     max_words: int = Field(30, ge=1)
+    min_separators: int = Field(2, ge=1)
+    top_lines: int = Field(12, ge=1, description="only among the first N lines")
 
 
 class RepeatRule(_Strict):

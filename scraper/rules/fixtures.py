@@ -1,0 +1,72 @@
+"""Rule fixtures: for every rule version, an input page and the output it must give.
+
+Layout: `fixtures/<rule file stem>/<version id>/input.txt` (or `input.html`) and
+`expected.json` ({"url": input url or null, "captured": ISO time or null, "expected": {...}}).
+A rule version without a fixture is an error in the test suite, as in fundus.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..models import Document
+
+__all__ = ["Fixture", "find_fixtures", "fixture_dir", "observed"]
+
+
+def fixture_dir() -> Path:
+    return Path(str(resources.files("scraper.rules").joinpath("fixtures")))
+
+
+@dataclass(frozen=True)
+class Fixture:
+    stem: str
+    version: str
+    folder: Path
+
+    @property
+    def input_path(self) -> Path:
+        for name in ("input.txt", "input.html"):
+            if (self.folder / name).exists():
+                return self.folder / name
+        raise FileNotFoundError(f"{self.folder}: no input.txt or input.html")
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        return json.loads((self.folder / "expected.json").read_text(encoding="utf-8"))
+
+    @property
+    def url(self) -> str | None:
+        return self.spec.get("url")
+
+    @property
+    def captured(self) -> datetime | None:
+        c = self.spec.get("captured")
+        return datetime.fromisoformat(c) if c else None
+
+
+def find_fixtures(root: Path | None = None) -> dict[tuple[str, str], Fixture]:
+    root = root or fixture_dir()
+    out = {}
+    for folder in sorted(p for p in root.glob("*/*") if p.is_dir()):
+        out[(folder.parent.name, folder.name)] = Fixture(folder.parent.name, folder.name, folder)
+    return out
+
+
+def observed(doc: Document) -> dict[str, Any]:
+    """The part of a Document a fixture pins down."""
+    return {
+        "title": doc.title,
+        "author": doc.author,
+        "published": doc.published.isoformat() if doc.published else None,
+        "url": doc.url,
+        "publisher": doc.publisher,
+        "rule_version": doc.rule_version,
+        "paragraphs": doc.text.split("\n\n") if doc.text else [],
+        "removed": [f"{r.rule} ({r.kind}): {r.text}" for r in doc.removed],
+    }
