@@ -61,7 +61,7 @@ def clean_with(
         pub = book.publisher_for(url, "")
         prune = book.select(url, "", captured.date() if captured else None).prune_xpath
         page = extract_html(data, url=url, prune_xpath=prune)
-        if pub is None and (pub := book.publisher_for(url, page.text)) is not None:
+        if pub is None and book.publisher_for(url, page.text) is not None:
             again = book.select(url, page.text, page.published).prune_xpath
             if again != prune:
                 page = extract_html(data, url=url, prune_xpath=again)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["Line", "split_lines", "to_plain", "word_count"]
 
@@ -51,18 +51,19 @@ class Line:
     heading: bool = False
     gap_before: bool = False  # a blank line separates it from the previous line
     removed: tuple[str, str] | None = None
+    words: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.words = word_count(self.plain)
 
     @property
     def kept(self) -> bool:
         return self.removed is None
 
-    @property
-    def words(self) -> int:
-        return word_count(self.plain)
-
     def set_raw(self, raw: str) -> None:
         self.raw = raw
         self.plain = to_plain(raw)
+        self.words = word_count(self.plain)
 
 
 def split_lines(text: str) -> list[Line]:

@@ -4,9 +4,16 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# `datasets` and `huggingface_hub` read these when first imported: set them before any
+# test module imports scraper (which imports datasets). Tests never reach the network.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_DATASETS_OFFLINE"] = "1"
+os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="scraper-tests-hf-")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -22,15 +29,6 @@ def shared() -> Path:
     if not (SHARED / "exemplars" / "gold.jsonl").exists():
         pytest.fail(f"{SHARED} is missing: the exemplars and benchmarks live beside the project")
     return SHARED
-
-
-@pytest.fixture
-def hf_offline(tmp_path, monkeypatch) -> dict[str, str]:
-    """`datasets` with no network and a cache of its own."""
-    env = {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")}
-    for k, v in env.items():
-        monkeypatch.setenv(k, v)
-    return env
 
 
 @pytest.fixture
@@ -57,7 +55,19 @@ def scrape(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproce
     )
 
 
-def load(path: Path, config: str | None = None):
+def load(path: Path, config: str | None = None, **kwargs):
+    """The real `datasets.load_dataset` on a dataset folder, with a fresh cache."""
     from datasets import load_dataset
 
-    return load_dataset(str(path), config, split="train")
+    cache = tempfile.mkdtemp(prefix="scraper-tests-cache-")
+    return load_dataset(str(path), config, split="train", cache_dir=cache, **kwargs)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    import hashlib
+
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

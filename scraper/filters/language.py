@@ -6,7 +6,7 @@ from functools import lru_cache
 
 __all__ = ["detect_language"]
 
-_SAMPLE_CHARS = 3000
+_SAMPLE_CHARS = 1200  # enough for a stable answer; the cost grows with length
 
 
 @lru_cache(maxsize=1)

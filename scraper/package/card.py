@@ -79,8 +79,8 @@ with the rule and kind that took it, so what was done to each document can be ch
 ```python
 from datasets import load_dataset
 
-ds = load_dataset("path/to/dataset")                   # latest: v{latest.version}
-ds = load_dataset("path/to/dataset", "{latest.config}")      # a pinned version
+ds = load_dataset("path/to/dataset")  # latest: v{latest.version}
+ds = load_dataset("path/to/dataset", "{latest.config}")  # a pinned version
 ```
 
 Versions are configs (locally `revision=` is ignored by `datasets`); on the Hub each

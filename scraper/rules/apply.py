@@ -110,17 +110,21 @@ def _line_rules(lines: list[Line], rules: ActiveRules, out: Found) -> None:
             i = j
     # `near` rules take weak lines only beside a removal of the same kind, until nothing
     # more changes, so a widget's leftover buttons go with the widget and nowhere else.
+    near_rules = [
+        (name, rule, [i for i, line in enumerate(lines) if matches(rule, line)])
+        for name, rule in line_rules
+        if rule.near is not None
+    ]
     changed = True
     while changed:
         changed = False
-        for name, rule in line_rules:
-            if rule.near is None:
-                continue
-            for i, line in enumerate(lines):
-                if not matches(rule, line):
+        for name, rule, candidates in near_rules:
+            for i in candidates:
+                line = lines[i]
+                if not line.kept:
                     continue
                 lo, hi = max(0, i - rule.near), min(len(lines), i + rule.near + 1)
-                if any(other.removed and other.removed[1] == rule.kind for other in lines[lo:hi]):
+                if any(o.removed and o.removed[1] == rule.kind for o in lines[lo:hi]):
                     _drop(line, name, rule.kind, out)
                     changed = True
 

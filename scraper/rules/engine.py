@@ -68,8 +68,11 @@ class ActiveRules:
 
     @property
     def label(self) -> str | None:
+        """Which rule versions applied, e.g. `The Moscow Times@v2024` (user files first)."""
         specific = [v for v in self.versions if v.publisher != "generic"]
-        return f"{specific[0].publisher}@{specific[0].version}" if specific else None
+        if not specific:
+            return None
+        return specific[0].publisher + "@" + "+".join(v.version for v in specific)
 
     def sections(self, name: str) -> list[tuple[str, Any]]:
         return [rule for v in self.versions for rule in v.text[name]]
@@ -153,45 +156,52 @@ def packaged_rule_files() -> list[Path]:
 
 
 class RuleBook:
-    """Every rule file in force for a run, and the choice of rules for one document."""
+    """Every rule file in force for a run, and the choice of rules for one document.
+
+    A user's file for a publisher we ship does not replace ours: its rules run first, so
+    they win where both would act, and ours still apply after them.
+    """
 
     def __init__(self, files: list[LoadedFile]) -> None:
-        by_name: dict[str, LoadedFile] = {}
-        generic: list[LoadedFile] = []
-        for f in files:  # later files (the user's) win
-            if f.rules.is_generic:
-                generic.insert(0, f)
-            else:
-                by_name[f.rules.publisher] = f
-        self.generic = generic
-        self.publishers = list(by_name.values())
         self.files = files
+        self.generic: list[LoadedFile] = []
+        self.publishers: dict[str, list[LoadedFile]] = {}
+        for f in reversed(files):  # the user's files come last in `files`, first here
+            if f.rules.is_generic:
+                self.generic.append(f)
+            else:
+                self.publishers.setdefault(f.rules.publisher, []).append(f)
 
     def digests(self) -> dict[str, str]:
-        """sha256 of every rule file, for versions.json."""
-        return {Path(f.path).name if "scraper" in f.path else f.path: f.sha256 for f in self.files}
+        """sha256 of every rule file, for versions.json (packaged ones by file name)."""
+        packaged = {str(p) for p in packaged_rule_files()}
+        return {(Path(f.path).name if f.path in packaged else f.path): f.sha256 for f in self.files}
 
-    def publisher_for(self, url: str | None, text: str) -> LoadedFile | None:
+    def publisher_for(self, url: str | None, text: str) -> str | None:
+        """The publisher: by url domain first, else by the most text signatures found."""
         host = (urlsplit(url).hostname or "").lower() if url else ""
         if host:
-            for f in self.publishers:
-                if any(host == d or host.endswith("." + d) for d in f.rules.domains):
-                    return f
+            for name, files in self.publishers.items():
+                domains = [d for f in files for d in f.rules.domains]
+                if any(host == d or host.endswith("." + d) for d in domains):
+                    return name
         best, hits = None, 0
-        for f in self.publishers:
-            n = sum(1 for p in f.rules.recognise if re.search(p.pattern, text, p.flags | re.M))
+        for name, files in self.publishers.items():
+            patterns = [p for f in files for p in f.rules.recognise]
+            n = sum(1 for p in patterns if re.search(p.pattern, text, p.flags | re.M))
             if n > hits:
-                best, hits = f, n
+                best, hits = name, n
         return best
 
     def select(self, url: str | None, text: str, when: date | None) -> ActiveRules:
-        f = self.publisher_for(url, text)
-        versions = [f.version_for(when)] if f else []
-        versions += [g.version_for(when) for g in self.generic]
-        return ActiveRules(f.rules.publisher if f else None, tuple(versions))
+        name = self.publisher_for(url, text)
+        files = self.publishers.get(name, []) if name else []
+        versions = [f.version_for(when) for f in files + self.generic]
+        return ActiveRules(name, tuple(versions))
 
-    def by_publisher(self, name: str) -> LoadedFile | None:
-        return next((f for f in self.publishers if f.rules.publisher.lower() == name.lower()), None)
+    def files_of(self, publisher: str) -> list[LoadedFile]:
+        key = next((k for k in self.publishers if k.lower() == publisher.lower()), None)
+        return self.publishers.get(key, []) if key else []
 
 
 @lru_cache(maxsize=8)

@@ -1,0 +1,193 @@
+"""`scrape clean` writes a dataset version that the real `datasets.load_dataset` reads."""
+
+import json
+import shutil
+
+import pytest
+from conftest import load, scrape, tree_digest
+
+from scraper import load_config
+from scraper.package import FEATURES, load_versions
+from scraper.package.shards import bucket_of
+from scraper.pipeline import run_clean
+
+
+def test_scrape_clean_on_the_seeds_writes_a_loadable_version(project):
+    result = scrape("clean", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "new version v1.0.0" in result.stderr
+    ds = load(project / "dataset")
+    assert ds.num_rows == 5
+    assert ds.features == FEATURES
+    assert str(ds.features["capture_time"].dtype) == "timestamp[us, tz=UTC]"
+    row = next(r for r in ds if r["id"] == "004_fec17247f6cb0053")
+    assert row["title"] == "Lavrov in Syria to Strongly Back Assad"
+    assert row["author"] == "Alexander Bratersky"
+    assert str(row["published"]) == "2012-02-07"
+    assert row["source"] == "seed" and row["capture_time"] is None
+    assert {"rule", "kind", "text"} == set(row["removed"][0])
+    pinned = load(project / "dataset", "v1.0.0")
+    assert sorted(pinned["id"]) == sorted(ds["id"])
+    card = (project / "dataset" / "README.md").read_text()
+    assert "config_name: v1.0.0" in card and "num_examples: 5" in card
+    assert "## v1.0.0" in (project / "dataset" / "CHANGELOG.md").read_text()
+
+
+def test_streaming_load_works(project):
+    assert scrape("clean", cwd=project).returncode == 0
+    rows = list(load(project / "dataset", streaming=True))
+    assert len(rows) == 5
+
+
+def test_rerun_on_unchanged_inputs_changes_no_byte(project):
+    assert scrape("clean", cwd=project).returncode == 0
+    before = tree_digest(project / "dataset")
+    result = scrape("clean", cwd=project)
+    assert result.returncode == 0
+    assert "unchanged: latest is v1.0.0" in result.stderr
+    assert tree_digest(project / "dataset") == before
+
+
+def test_a_rule_change_makes_a_patch_version_and_the_old_one_still_loads(project):
+    assert scrape("clean", cwd=project).returncode == 0
+    (project / "local.yaml").write_text(
+        "publisher: The Moscow Times\ndomains: [themoscowtimes.com]\n"
+        "recognise: ['^Support The Moscow Times!?$']\nversions:\n  - id: v1\n    text:\n"
+        "      drop_lines:\n        - {name: mt-attribution, kind: attribution, pattern: 'contributed reporting\\.$'}\n"
+    )
+    cfg = project / "config.yaml"
+    cfg.write_text(cfg.read_text().replace("rules: []", "rules: [local.yaml]"))
+    result = scrape("clean", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "new version v1.0.1" in result.stderr
+    new = {r["id"]: r["text"] for r in load(project / "dataset")}
+    old = {r["id"]: r["text"] for r in load(project / "dataset", "v1.0.0")}
+    changed = [i for i in new if new[i] != old[i]]
+    assert changed == ["002_35d9d13e12187506"]
+    assert "AFP contributed reporting." in old[changed[0]]
+    assert "AFP contributed reporting." not in new[changed[0]]
+    changelog = (project / "dataset" / "CHANGELOG.md").read_text()
+    assert "## v1.0.1" in changelog and "`002_35d9d13e12187506`" in changelog
+    assert "mt-attribution +1" in changelog
+    versions = load_versions(project / "dataset")
+    assert [v.version for v in versions] == ["1.0.0", "1.0.1"]
+    assert "local.yaml" in " ".join(versions[1].changes["rules_changed"])
+    changed_rows = {d["id"]: d["fields"] for d in versions[1].changes["documents"]["changed"]}
+    assert changed_rows == {  # both Moscow Times rows now name the user's rule file too
+        "002_35d9d13e12187506": ["removed", "rule_version", "text"],
+        "004_fec17247f6cb0053": ["rule_version"],
+    }
+    untouched = {bucket_of(i, 16) for i in new} - {bucket_of(i, 16) for i in changed_rows}
+    shared_shards = set(versions[0].shard_paths) & set(versions[1].shard_paths)
+    assert len(shared_shards) == len(untouched) > 0  # unchanged buckets are shared, not copied
+
+
+def test_adding_a_document_is_a_minor_version_and_version_can_be_forced(project):
+    assert scrape("clean", cwd=project).returncode == 0
+    (project / "seeds" / "005_new.txt").write_text(
+        "Russian Navy Leaves Tartus\n\nThe last Russian ships left the Syrian port of Tartus on Friday, "
+        "officials said, ending a presence that had lasted for decades and had been the subject of long talks. "
+        "The ministry said the ships would sail to the Black Sea fleet base in Sevastopol, and that no "
+        "personnel would remain at the facility, which had been used for repairs and resupply since 1971.\n"
+    )
+    result = scrape("clean", cwd=project)
+    assert "new version v1.1.0" in result.stderr
+    assert load(project / "dataset").num_rows == 6
+    (project / "seeds" / "005_new.txt").unlink()
+    result = scrape("clean", "--version", "3.0.0", cwd=project)
+    assert "new version v3.0.0" in result.stderr
+    assert load(project / "dataset", "v1.1.0").num_rows == 6
+    assert load(project / "dataset").num_rows == 5
+    bad = scrape("clean", "--version", "2.0.0", cwd=project)
+    assert bad.returncode == 1 and "must be above the latest, 3.0.0" in bad.stderr
+
+
+def test_bad_documents_are_skipped_and_reported(project):
+    seeds = project / "seeds"
+    (seeds / "empty.txt").write_bytes(b"")
+    (seeds / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00" * 10)
+    (seeds / "latin1.txt").write_bytes(
+        "Caf\u00e9 society in Damascus, the capital".encode("latin-1")
+    )
+    result = scrape("clean", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    for name, reason in [
+        ("empty", "empty document"),
+        ("binary", "binary content"),
+        ("latin1", "not UTF-8"),
+    ]:
+        assert any(name in line and reason in line for line in result.stderr.splitlines()), (
+            result.stderr
+        )
+    assert load(project / "dataset").num_rows == 5
+
+
+@pytest.mark.parametrize(
+    "config_text,message",
+    [
+        ("sources:\n  - seeds: {dir: nowhere}\n", "sources[0].seeds.dir: seeds folder"),
+        ("dataset:\n  nmae: x\n", "config.yaml:2: dataset.nmae: unknown key"),
+        ("rules: [broken.yaml]\n", "broken.yaml:5: versions[0].text.drop_lines[0]"),
+    ],
+)
+def test_config_errors_exit_non_zero_with_one_line(project, config_text, message):
+    (project / "broken.yaml").write_text(
+        "publisher: X\nversions:\n  - id: v1\n    text:\n      drop_lines: ['(']\n"
+    )
+    (project / "config.yaml").write_text(config_text)
+    result = scrape("clean", cwd=project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(errors) == 1 and message in errors[0], result.stderr
+
+
+def test_a_crash_mid_write_leaves_the_previous_version_intact(project, monkeypatch):
+    cfg = load_config(project / "config.yaml")
+    run_clean(cfg)
+    before = tree_digest(project / "dataset")
+    (project / "seeds" / "001_c42443b3492918f2.txt").write_text(
+        "A Changed Article\n\n"
+        + "This text replaces the Boston Globe article for this test run only. " * 6
+    )
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt("killed while writing versions.json")
+
+    monkeypatch.setattr("scraper.package.writer.save_versions", boom)
+    with pytest.raises(KeyboardInterrupt):
+        run_clean(cfg)
+    after = tree_digest(project / "dataset")
+    assert {k: v for k, v in after.items() if k in before} == before  # nothing old touched
+    assert load(project / "dataset").num_rows == 5  # still v1.0.0
+    assert (
+        json.loads((project / "dataset" / "versions.json").read_text())["versions"][-1]["version"]
+        == "1.0.0"
+    )
+    monkeypatch.undo()
+    report = run_clean(cfg)  # the rerun finishes the job and drops the orphan shard
+    assert report.outcome.version == "1.0.1"
+    referenced = {p for v in load_versions(project / "dataset") for p in v.shard_paths}
+    on_disk = {f"data/shards/{p.name}" for p in (project / "dataset" / "data" / "shards").iterdir()}
+    assert on_disk == referenced
+
+
+def test_a_crash_after_the_commit_point_is_repaired_by_the_next_run(project, monkeypatch):
+    cfg = load_config(project / "config.yaml")
+    monkeypatch.setattr("scraper.package.writer.render_docs", lambda *a, **k: None)
+    run_clean(cfg)  # versions.json written, card and changelog "lost"
+    assert not (project / "dataset" / "README.md").exists()
+    monkeypatch.undo()
+    report = run_clean(cfg)
+    assert report.outcome.version is None
+    assert "config_name: v1.0.0" in (project / "dataset" / "README.md").read_text()
+
+
+def test_the_committed_dataset_is_the_output_of_the_seed_run(root, project):
+    shutil.copytree(root / "dataset", project / "dataset")
+    before = tree_digest(project / "dataset")
+    result = scrape("clean", cwd=project)
+    assert result.returncode == 0
+    assert "unchanged" in result.stderr, "rerun scrape clean and commit dataset/"
+    assert tree_digest(project / "dataset") == before

@@ -1,0 +1,129 @@
+"""Title, author, date and url are read from the text and taken out of the body."""
+
+from datetime import date
+
+import pytest
+
+from scraper import clean
+from scraper.dates import date_from_url, parse_date
+
+BODY = "Russian diplomats met the Syrian delegation in Moscow on Tuesday, the ministry said."
+
+
+@pytest.mark.parametrize(
+    "line,expected",
+    [
+        ("February 07, 2012", date(2012, 2, 7)),
+        ("Feb. 7, 2012", date(2012, 2, 7)),
+        ("7 February 2012", date(2012, 2, 7)),
+        ("Tuesday, February 7, 2012 at 6:29 PM PST", date(2012, 2, 7)),
+        ("31/05/2012", date(2012, 5, 31)),
+        ("2012-05-31", date(2012, 5, 31)),
+        ("2012-05-31T08:00:00Z", date(2012, 5, 31)),
+        ("June 22, 2012, from the horse's mouth", None),
+        ("Monthly", None),
+        ("32/13/2012", None),
+    ],
+)
+def test_parse_date_accepts_only_whole_date_lines(line, expected):
+    assert parse_date(line) == expected
+
+
+def test_ambiguous_numeric_dates_follow_the_publisher_order():
+    assert parse_date("05/06/2012") == date(2012, 5, 6)
+    assert parse_date("05/06/2012", "DMY") == date(2012, 6, 5)
+
+
+def test_dated_url_paths():
+    assert date_from_url("https://www.themoscowtimes.com/2012/02/07/lavrov-a12462") == date(
+        2012, 2, 7
+    )
+    assert date_from_url("https://example.org/about") is None
+
+
+@pytest.mark.parametrize(
+    "header,title,author,published",
+    [
+        (
+            ["# Lavrov Flies to Damascus", "By [Alexander Bratersky](#)", "February 07, 2012"],
+            "Lavrov Flies to Damascus",
+            "Alexander Bratersky",
+            date(2012, 2, 7),
+        ),
+        (
+            ["Lavrov Flies to Damascus", "Published on 31/05/2012"],
+            "Lavrov Flies to Damascus",
+            None,
+            date(2012, 5, 31),
+        ),
+        (
+            ["Lavrov Flies to Damascus", "Posted: March 3, 2013", "By Jane Okafor and Omar Haddad"],
+            "Lavrov Flies to Damascus",
+            "Jane Okafor and Omar Haddad",
+            date(2013, 3, 3),
+        ),
+        (
+            ["Lavrov Flies to Damascus", "Written by: Omar Haddad", "Updated 2013-03-04"],
+            "Lavrov Flies to Damascus",
+            "Omar Haddad",
+            date(2013, 3, 4),
+        ),
+        (["## Lavrov Flies to Damascus"], "Lavrov Flies to Damascus", None, None),
+    ],
+)
+def test_header_metadata_is_read_and_removed(header, title, author, published):
+    doc = clean("\n\n".join([*header, BODY]))
+    assert (doc.title, doc.author, doc.published) == (title, author, published)
+    assert doc.text == BODY
+
+
+def test_title_after_a_breadcrumb():
+    doc = clean("Home News Lavrov Flies to Damascus\n\nLavrov Flies to Damascus\n\n" + BODY)
+    assert doc.title == "Lavrov Flies to Damascus"
+    assert doc.text == BODY
+
+
+def test_a_first_line_that_is_a_sentence_is_not_a_title():
+    doc = clean(BODY + "\n\nA second paragraph follows the first one here.")
+    assert doc.title is None
+    assert doc.text.startswith(BODY)
+
+
+@pytest.mark.parametrize(
+    "trailer",
+    [
+        ["Original url:", "", "<https://www.example.com/2012/02/07/story-a1>"],
+        ["Original url: https://www.example.com/2012/02/07/story-a1"],
+        ["Source URL: <https://www.example.com/2012/02/07/story-a1>"],
+    ],
+)
+def test_url_trailer_is_read_and_removed(trailer):
+    doc = clean("\n".join(["A Headline", "", BODY, "", *trailer]))
+    assert doc.url == "https://www.example.com/2012/02/07/story-a1"
+    assert doc.text == BODY
+    assert doc.publisher == "example.com"
+
+
+def test_by_in_a_sentence_is_not_an_author():
+    text = (
+        "A Headline\n\nBy supporting the plan, Russia signalled a change of course in Syria.\n\n"
+        + BODY
+    )
+    doc = clean(text)
+    assert doc.author is None
+    assert "By supporting the plan" in doc.text
+
+
+def test_date_in_a_sentence_is_not_the_published_date():
+    doc = clean("A Headline\n\nNow, June 22, 2012, from the Moscow Times we have news.\n\n" + BODY)
+    assert doc.published is None
+    assert "June 22, 2012" in doc.text
+
+
+def test_url_argument_sets_publisher_and_rule_version():
+    mt = "https://www.themoscowtimes.com/2024/12/09/russia-seeks-turkish-help-a87270"
+    doc = clean("A Headline\n\n" + BODY, url=mt)
+    assert doc.publisher == "The Moscow Times"
+    assert doc.rule_version == "The Moscow Times@v2024"
+    old = clean("A Headline\n\n" + BODY, url=mt.replace("2024/12/09", "2012/02/07"))
+    assert old.rule_version == "The Moscow Times@v2012"
