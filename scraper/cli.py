@@ -45,6 +45,14 @@ def cli() -> None:
     """Collect news articles from web archives, clean them, package a versioned dataset."""
 
 
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(path)
+
+
 def _summary(report: RunReport, config: Config) -> Table:
     t = Table(title="scrape clean", show_header=False)
     t.add_row("inputs", str(report.seen))
@@ -56,7 +64,7 @@ def _summary(report: RunReport, config: Config) -> Table:
     for s in report.skipped:
         t.add_row(f"failed: {s.id}", s.reason)
     out = report.outcome
-    where = config.path(config.dataset.dir)
+    where = _shown(config.path(config.dataset.dir))
     if out and out.version:
         t.add_row("dataset", f"new version v{out.version} in {where}")
     elif out:

@@ -7,8 +7,10 @@ Metadata lines are taken out of the body as they are read, and recorded in
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from .dates import parse_date
 from .lines import Line
@@ -20,6 +22,8 @@ __all__ = ["Metadata", "find_url", "read_metadata", "scan_date"]
 
 _BARE_URL = re.compile(r"^<?(?P<url>https?://[^\s<>]+)>?$")
 _TITLE_MAX_WORDS = 30
+_META_MAX_WORDS = 12  # a byline or dateline, not a sentence
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -53,28 +57,32 @@ def _title(kept: list[Line], given: str | None, out: Found) -> tuple[str | None,
     return None, 0
 
 
-def _author(line: Line, rules: ActiveRules) -> str | None:
-    if line.words > 12:
+def _meta_value(
+    line: Line, rules: ActiveRules, field: str, convert: Callable[[str], T | None]
+) -> T | None:
+    """The first value a `meta.<field>` pattern captures in a short line, once converted."""
+    if line.words > _META_MAX_WORDS:
         return None
-    for rx in rules.meta("author"):
+    for rx in rules.meta(field):
         m = rx.search(line.plain)
-        if m and m.groupdict().get("author"):
-            name = m.group("author").strip(" ,;|-")
-            if name and name[0].isupper():
-                return name
+        if m and m.groupdict().get(field):
+            value = convert(m.group(field))
+            if value:
+                return value
     return None
+
+
+def _person(text: str) -> str | None:
+    name = text.strip(" ,;|-")
+    return name if name and name[0].isupper() else None
+
+
+def _author(line: Line, rules: ActiveRules) -> str | None:
+    return _meta_value(line, rules, "author", _person)
 
 
 def _date(line: Line, rules: ActiveRules) -> date | None:
-    if line.words > 12:
-        return None
-    for rx in rules.meta("date"):
-        m = rx.search(line.plain)
-        if m and m.groupdict().get("date"):
-            found = parse_date(m.group("date"), rules.date_order)
-            if found:
-                return found
-    return None
+    return _meta_value(line, rules, "date", lambda s: parse_date(s, rules.date_order))
 
 
 def scan_date(lines: list[Line], rules: ActiveRules, limit: int = 15) -> date | None:
