@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from rich.table import Table
 
 from .config import Config, load_config
 from .errors import ScraperError
+from .package import load_versions
+from .package.history import diff_versions
 from .pipeline import RunReport, read_captures, run_clean
 
 console = Console(stderr=True)
@@ -85,3 +88,57 @@ def clean(config: Config, force_version: str | None) -> None:
             config, force_version=force_version, progress=lambda n: bar.advance(task, n)
         )
     console.print(_summary(report, config))
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+@cli.command()
+@config_option
+def versions(config: Config) -> None:
+    """List the dataset's versions with date, documents and size."""
+    records = load_versions(config.path(config.dataset.dir))
+    t = Table("version", "created (UTC)", "documents", "added", "removed", "changed", "size")
+    for r in reversed(records):
+        ch = r.changes
+        t.add_row(
+            f"v{r.version}",
+            r.created.replace("T", " ").rstrip("Z"),
+            str(r.num_examples),
+            str(ch.get("added", 0)),
+            str(ch.get("removed", 0)),
+            str(ch.get("changed", 0)),
+            _size(r.download_size),
+        )
+    Console().print(t if records else "no versions yet: run `scrape clean`")
+
+
+@cli.command()
+@config_option
+@click.argument("old")
+@click.argument("new", default="latest")
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+def diff(config: Config, old: str, new: str, as_json: bool) -> None:
+    """Show documents added, removed and changed between versions OLD and NEW."""
+    result = diff_versions(config.path(config.dataset.dir), old, new)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
+        return
+    out = Console()
+    out.print(f"[bold]{old} → {new}[/]: {result.counts()}")
+    for label, docs in (("added", result.added), ("removed", result.removed)):
+        for doc_id, title in docs:
+            out.print(
+                f"[{'green' if label == 'added' else 'red'}]{label}[/] {doc_id} {title or ''}"
+            )
+    for c in result.changed:
+        out.print(f"[yellow]changed[/] {c.id} {c.title or ''}: {', '.join(c.fields)}")
+        for line in c.text_diff:
+            out.print(f"    {line}", markup=False, highlight=False)
+    for rule, n in result.rule_totals().items():
+        out.print(f"  removed spans by {rule}: {n:+d}")

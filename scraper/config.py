@@ -31,7 +31,7 @@ class DatasetConfig(_Strict):
     name: str = "news-corpus"
     dir: Path = Path("dataset")
     license: str = "other"
-    buckets: int = Field(16, ge=1, le=4096)
+    rows_per_shard: int = Field(5000, ge=1)
 
 
 class SeedsSource(_Strict):

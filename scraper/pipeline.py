@@ -114,7 +114,7 @@ def run_clean(
         config.path(config.dataset.dir),
         name=config.dataset.name,
         license=config.dataset.license,
-        buckets=config.dataset.buckets,
+        rows_per_shard=config.dataset.rows_per_shard,
         config_sha256=config.digest(),
         rules_sha256=book.digests(),
         code_version=code_version(),

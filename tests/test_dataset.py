@@ -8,7 +8,7 @@ from conftest import load, scrape, tree_digest
 
 from scraper import load_config
 from scraper.package import FEATURES, load_versions
-from scraper.package.shards import bucket_of
+from scraper.package.shards import group_of
 from scraper.pipeline import run_clean
 
 
@@ -77,9 +77,21 @@ def test_a_rule_change_makes_a_patch_version_and_the_old_one_still_loads(project
         "002_35d9d13e12187506": ["removed", "rule_version", "text"],
         "004_fec17247f6cb0053": ["rule_version"],
     }
-    untouched = {bucket_of(i, 16) for i in new} - {bucket_of(i, 16) for i in changed_rows}
+    diff = json.loads(scrape("diff", "1.0.0", "1.0.1", "--json", cwd=project).stdout)
+    assert [c["id"] for c in diff["changed"]] == list(changed_rows)
+    assert diff["rules"] == {"mt-attribution": 1} and not diff["added"] and not diff["removed"]
+    assert "-AFP contributed reporting." in diff["changed"][0]["text_diff"]
+    listing = scrape("versions", cwd=project).stdout
+    assert listing.index("v1.0.1") < listing.index("v1.0.0")
+    human = scrape("diff", "v1.0.0", cwd=project)
+    assert human.returncode == 0 and "removed spans by mt-attribution: +1" in human.stdout
+    unknown = scrape("diff", "9.9.9", cwd=project)
+    assert unknown.returncode == 1 and "no version 9.9.9 (versions: 1.0.0, 1.0.1)" in unknown.stderr
+    rows = {r["id"]: r for r in load(project / "dataset")}
+    touched = {group_of(rows[i]) for i in changed_rows}
+    untouched = {group_of(r) for r in rows.values()} - touched
     shared_shards = set(versions[0].shard_paths) & set(versions[1].shard_paths)
-    assert len(shared_shards) == len(untouched) > 0  # unchanged buckets are shared, not copied
+    assert len(shared_shards) == len(untouched) > 0  # unchanged groups are shared, not copied
 
 
 def test_adding_a_document_is_a_minor_version_and_version_can_be_forced(project):
@@ -191,3 +203,25 @@ def test_the_committed_dataset_is_the_output_of_the_seed_run(root, project):
     assert result.returncode == 0
     assert "unchanged" in result.stderr, "rerun scrape clean and commit dataset/"
     assert tree_digest(project / "dataset") == before
+
+
+def test_card_agrees_with_datasets_cli_save_info(root, tmp_path):
+    """`datasets-cli test --save_info --all_configs` recomputes the card's YAML: no change."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    folder = tmp_path / "ds"
+    shutil.copytree(root / "dataset", folder)
+    before = (folder / "README.md").read_text()
+    exe = Path(sys.executable).parent / "datasets-cli"
+    result = subprocess.run(
+        [str(exe), "test", str(folder), "--save_info", "--all_configs"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "HF_HOME": str(tmp_path / "hf")},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (folder / "README.md").read_text() == before

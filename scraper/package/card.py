@@ -34,6 +34,7 @@ def _info(name: str, rec: VersionRecord) -> dict:
         "config_name": name,
         "features": copy.deepcopy(rec.features),  # no YAML anchors
         "splits": [{"name": "train", "num_bytes": rec.num_bytes, "num_examples": rec.num_examples}],
+        "download_size": rec.download_size,
         "dataset_size": rec.num_bytes,
     }
 

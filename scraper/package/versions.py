@@ -38,6 +38,7 @@ class Shard(BaseModel):
     sha256: str
     num_examples: int
     num_bytes: int
+    file_bytes: int
 
 
 class VersionRecord(BaseModel):
@@ -51,6 +52,7 @@ class VersionRecord(BaseModel):
     features: list[dict[str, Any]]
     num_examples: int
     num_bytes: int
+    download_size: int
     counts: dict[str, dict[str, Any]]  # per source, publisher, language, removed kind; period
     changes: dict[str, Any]  # counts and (capped) lists of documents against the previous version
     shards: list[Shard]

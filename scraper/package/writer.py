@@ -19,10 +19,10 @@ from typing import Any
 from ..errors import DatasetError
 from .card import render_card
 from .changelog import render_changelog
-from .diff import Diff, diff_rows
+from .diff import Diff, DiffBuilder, Summary, summarize
 from .files import atomic_write
 from .schema import FEATURES, schema_digest
-from .shards import SHARD_DIR, read_rows, write_shards
+from .shards import SHARD_DIR, ShardWriter, iter_rows, split_nbytes
 from .versions import (
     VersionRecord,
     load_versions,
@@ -44,17 +44,30 @@ class Outcome:
     diff: Diff
 
 
-def _counts(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    dates = sorted(str(r["published"]) for r in rows if r.get("published"))
-    return {
-        "source": dict(sorted(Counter(r["source"] for r in rows).items())),
-        "publisher": dict(sorted(Counter(r["publisher"] or "unknown" for r in rows).items())),
-        "language": dict(sorted(Counter(r["language"] or "unknown" for r in rows).items())),
-        "removed_kind": dict(
-            sorted(Counter(x["kind"] for r in rows for x in r["removed"]).items())
-        ),
-        "period": {"from": dates[0], "to": dates[-1]} if dates else {},
-    }
+class _Counts:
+    """Counts per source, publisher, language and removed kind, gathered as rows stream by."""
+
+    def __init__(self) -> None:
+        self.by: dict[str, Counter[str]] = {
+            k: Counter() for k in ("source", "publisher", "language", "removed_kind")
+        }
+        self.first: str | None = None
+        self.last: str | None = None
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.by["source"][row["source"]] += 1
+        self.by["publisher"][row["publisher"] or "unknown"] += 1
+        self.by["language"][row["language"] or "unknown"] += 1
+        self.by["removed_kind"].update(x["kind"] for x in row["removed"])
+        if row.get("published"):
+            day = str(row["published"])
+            self.first = min(self.first or day, day)
+            self.last = max(self.last or day, day)
+
+    def as_dict(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {k: dict(sorted(v.items())) for k, v in self.by.items()}
+        out["period"] = {"from": self.first, "to": self.last} if self.first else {}
+        return out
 
 
 def _changes(diff: Diff, old_rules: dict[str, str], new_rules: dict[str, str]) -> dict[str, Any]:
@@ -94,28 +107,51 @@ def _collect_garbage(root: Path, records: list[VersionRecord]) -> None:
             f.unlink(missing_ok=True)
 
 
+def summaries(root: Path, record: VersionRecord) -> dict[str, Summary]:
+    return {row["id"]: summarize(row) for row in iter_rows(root, record.shard_paths)}
+
+
+def _choose_version(prev: VersionRecord | None, schema: str, diff: Diff, forced: str | None) -> str:
+    if forced:
+        wanted = parse_semver(forced)
+        if prev and wanted <= parse_semver(prev.version):
+            raise DatasetError(f"--version {forced}: must be above the latest, {prev.version}")
+        return "{}.{}.{}".format(*wanted)
+    return next_version(
+        prev.version if prev else None,
+        schema=prev is not None and prev.schema_sha256 != schema,
+        membership=bool(diff.added or diff.removed),
+    )
+
+
 def write_version(
     rows: Iterable[dict[str, Any]],
     root: Path,
     *,
     name: str,
     license: str,
-    buckets: int,
+    rows_per_shard: int,
     config_sha256: str,
     rules_sha256: dict[str, str],
     code_version: str,
     force_version: str | None = None,
     now: datetime | None = None,
 ) -> Outcome:
+    """Stream rows into shards and record a new version if the content changed."""
     root.mkdir(parents=True, exist_ok=True)
     records = load_versions(root)
     prev = records[-1] if records else None
-    rows = list(rows)
-    ids = [r["id"] for r in rows]
-    if len(ids) != len(set(ids)):
-        dupe = next(i for i in ids if ids.count(i) > 1)
-        raise DatasetError(f"two documents have the same id {dupe!r}")
-    shards = write_shards(rows, root, buckets)
+    builder = DiffBuilder(summaries(root, prev) if prev else {})
+    counts = _Counts()
+    with ShardWriter(root, rows_per_shard) as shards_out:
+        for row in rows:
+            if row["id"] in builder.seen:
+                raise DatasetError(f"two documents have the same id {row['id']!r}")
+            builder.observe(row)
+            counts.add(row)
+            shards_out.add(row)
+        shards = shards_out.finish()
+    diff = builder.finish()
     schema = schema_digest()
     unchanged = (
         prev is not None
@@ -126,20 +162,7 @@ def write_version(
         render_docs(root, records, name=name, license=license)
         _collect_garbage(root, records)
         return Outcome(None, prev.version, Diff())
-    diff = diff_rows(read_rows(root, prev.shard_paths) if prev else [], rows)
-    if force_version:
-        wanted = parse_semver(force_version)
-        if prev and wanted <= parse_semver(prev.version):
-            raise DatasetError(
-                f"--version {force_version}: must be above the latest, {prev.version}"
-            )
-        version = "{}.{}.{}".format(*wanted)
-    else:
-        version = next_version(
-            prev.version if prev else None,
-            schema=prev is not None and prev.schema_sha256 != schema,
-            membership=bool(diff.added or diff.removed),
-        )
+    version = _choose_version(prev, schema, diff, force_version)
     record = VersionRecord(
         version=version,
         created=(now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -148,14 +171,15 @@ def write_version(
         rules_sha256=rules_sha256,
         schema_sha256=schema,
         features=FEATURES._to_yaml_list(),
-        num_examples=len(rows),
-        num_bytes=sum(s.num_bytes for s in shards),
-        counts=_counts(rows),
+        num_examples=sum(s.num_examples for s in shards),
+        num_bytes=split_nbytes(root / s.path for s in shards),
+        download_size=sum(s.file_bytes for s in shards),
+        counts=counts.as_dict(),
         changes=_changes(diff, prev.rules_sha256 if prev else {}, rules_sha256),
         shards=shard_records(shards),
     )
     records.append(record)
-    save_versions(root, records)
+    save_versions(root, records)  # the commit point
     render_docs(root, records, name=name, license=license)
     _collect_garbage(root, records)
     return Outcome(version, version, diff)
