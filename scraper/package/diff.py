@@ -56,10 +56,6 @@ class Diff:
     removed: list[tuple[str, str | None]] = field(default_factory=list)
     changed: list[Changed] = field(default_factory=list)
 
-    @property
-    def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed)
-
     def counts(self) -> dict[str, int]:
         return {
             "added": len(self.added),

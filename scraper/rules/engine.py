@@ -136,18 +136,22 @@ def _resolve(rf: RuleFile, stem: str, path: str) -> dict[str, ResolvedVersion]:
     return out
 
 
-def load_rule_file(path: Path, *, text: str | None = None, data: Any = None) -> LoadedFile:
-    """Validate one rule file; errors name the file, line and key."""
+def load_rule_file(path: Path, *, data: Any = None) -> LoadedFile:
+    """Validate one rule file (or, with `data`, an inline one); errors name file, line, key."""
     node = None
     if data is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            raise RuleError(f"{path}: rule file not found") from None
+        except UnicodeDecodeError as e:
+            raise RuleError(f"{path}: not UTF-8 text (byte {e.start})") from None
         data, node = load_yaml(path, text=text)
-    raw = (text if text is not None else path.read_text(encoding="utf-8")) if node else None
-    blob = raw if raw is not None else json.dumps(data, sort_keys=True, default=str)
+    else:
+        text = json.dumps(data, sort_keys=True, default=str)
     rf = validate(RuleFile, data, path=path, node=node, error=RuleError)
-    stem = path.stem.lstrip("_")
-    return LoadedFile(
-        rf, str(path), hashlib.sha256(blob.encode()).hexdigest(), _resolve(rf, stem, str(path))
-    )
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return LoadedFile(rf, str(path), digest, _resolve(rf, path.stem.lstrip("_"), str(path)))
 
 
 def packaged_rule_files() -> list[Path]:
@@ -198,10 +202,6 @@ class RuleBook:
         files = self.publishers.get(name, []) if name else []
         versions = [f.version_for(when) for f in files + self.generic]
         return ActiveRules(name, tuple(versions))
-
-    def files_of(self, publisher: str) -> list[LoadedFile]:
-        key = next((k for k in self.publishers if k.lower() == publisher.lower()), None)
-        return self.publishers.get(key, []) if key else []
 
 
 @lru_cache(maxsize=8)
