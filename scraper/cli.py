@@ -142,3 +142,23 @@ def diff(config: Config, old: str, new: str, as_json: bool) -> None:
             out.print(f"    {line}", markup=False, highlight=False)
     for rule, n in result.rule_totals().items():
         out.print(f"  removed spans by {rule}: {n:+d}")
+
+
+@cli.command()
+@config_option
+@click.option("--repo-id", help="Hub dataset repo (default: dataset.name in the config).")
+@click.option("--private", is_flag=True, help="Create the repo as private.")
+def publish(config: Config, repo_id: str | None, private: bool) -> None:
+    """Push every version not yet on the Hugging Face Hub, each with a git tag."""
+    from .publish import publish as push
+
+    result = push(
+        config,
+        repo_id=repo_id,
+        private=private,
+        on_version=lambda v: console.print(f"published v{v}"),
+    )
+    if result.published:
+        console.print(f"{result.repo_id}: tagged " + ", ".join(f"v{v}" for v in result.published))
+    else:
+        console.print(f"{result.repo_id}: every version is already on the Hub")

@@ -225,3 +225,15 @@ def test_card_agrees_with_datasets_cli_save_info(root, tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (folder / "README.md").read_text() == before
+
+
+def test_a_rebuild_from_scratch_is_bit_for_bit_with_source_date_epoch(project, tmp_path):
+    env = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01
+    assert scrape("clean", cwd=project, env=env).returncode == 0
+    first = tree_digest(project / "dataset")
+    shutil.rmtree(project / "dataset")
+    assert scrape("clean", cwd=project, env=env).returncode == 0
+    assert tree_digest(project / "dataset") == first
+    assert (
+        '"created": "2026-01-01T00:00:00Z"' in (project / "dataset" / "versions.json").read_text()
+    )

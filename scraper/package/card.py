@@ -46,6 +46,19 @@ def _table(counts: dict[str, int]) -> str:
     return rows or "| (none) | 0 |"
 
 
+def _dates(rec: VersionRecord) -> str:
+    published, captured = rec.counts.get("period") or {}, rec.counts.get("captured") or {}
+    out = [
+        f"Published {published['from']} to {published['to']}."
+        if published
+        else "Publication dates unknown.",
+        f"Captured by the archives {captured['from']} to {captured['to']}."
+        if captured
+        else "No archive captures (seed texts only).",
+    ]
+    return " ".join(out)
+
+
 def _changes(ch: dict) -> str:
     return f"+{ch.get('added', 0)} −{ch.get('removed', 0)} ~{ch.get('changed', 0)}"
 
@@ -97,8 +110,7 @@ version is also a git tag.
 |---|---|
 {_table(latest.counts.get("publisher", {}))}
 
-Publication dates: {latest.counts.get("period", {}).get("from", "unknown")} to \
-{latest.counts.get("period", {}).get("to", "unknown")}.
+{_dates(latest)}
 
 ## Cleaning
 

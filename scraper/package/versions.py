@@ -26,6 +26,7 @@ __all__ = [
     "parse_semver",
     "save_versions",
     "shard_records",
+    "versions_json",
 ]
 
 VERSIONS_FILE = "versions.json"
@@ -99,9 +100,13 @@ def load_versions(root: Path) -> list[VersionRecord]:
         raise DatasetError(f"{path}: cannot read the version record: {e}") from None
 
 
-def save_versions(root: Path, records: list[VersionRecord]) -> None:
+def versions_json(records: list[VersionRecord]) -> str:
     data: dict[str, Any] = {"versions": [r.model_dump() for r in records]}
-    atomic_write(root / VERSIONS_FILE, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def save_versions(root: Path, records: list[VersionRecord]) -> None:
+    atomic_write(root / VERSIONS_FILE, versions_json(records))
 
 
 def shard_records(shards: list[ShardInfo]) -> list[Shard]:

@@ -9,6 +9,7 @@ of shard files no version references.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ class _Counts:
         }
         self.first: str | None = None
         self.last: str | None = None
+        self.captured: tuple[str, str] | None = None
 
     def add(self, row: dict[str, Any]) -> None:
         self.by["source"][row["source"]] += 1
@@ -63,10 +65,20 @@ class _Counts:
             day = str(row["published"])
             self.first = min(self.first or day, day)
             self.last = max(self.last or day, day)
+        if row.get("capture_time"):
+            day = row["capture_time"].date().isoformat()
+            self.captured = (
+                (min(self.captured[0], day), max(self.captured[1], day))
+                if self.captured
+                else (day, day)
+            )
 
     def as_dict(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {k: dict(sorted(v.items())) for k, v in self.by.items()}
         out["period"] = {"from": self.first, "to": self.last} if self.first else {}
+        out["captured"] = (
+            dict(zip(("from", "to"), self.captured, strict=True)) if self.captured else {}
+        )
         return out
 
 
@@ -109,6 +121,19 @@ def _collect_garbage(root: Path, records: list[VersionRecord]) -> None:
 
 def summaries(root: Path, record: VersionRecord) -> dict[str, Summary]:
     return {row["id"]: summarize(row) for row in iter_rows(root, record.shard_paths)}
+
+
+def _build_time() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so a rebuild from scratch can be bit for bit."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), timezone.utc)
+        except ValueError:
+            raise DatasetError(
+                f"SOURCE_DATE_EPOCH={epoch!r}: expected seconds since 1970"
+            ) from None
+    return datetime.now(timezone.utc)
 
 
 def _choose_version(prev: VersionRecord | None, schema: str, diff: Diff, forced: str | None) -> str:
@@ -165,7 +190,7 @@ def write_version(
     version = _choose_version(prev, schema, diff, force_version)
     record = VersionRecord(
         version=version,
-        created=(now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        created=(now or _build_time()).strftime("%Y-%m-%dT%H:%M:%SZ"),
         code_version=code_version,
         config_sha256=config_sha256,
         rules_sha256=rules_sha256,
