@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -162,3 +164,62 @@ def publish(config: Config, repo_id: str | None, private: bool) -> None:
         console.print(f"{result.repo_id}: tagged " + ", ".join(f"v{v}" for v in result.published))
     else:
         console.print(f"{result.repo_id}: every version is already on the Hub")
+
+
+@cli.command()
+@config_option
+@click.option("--dry-run", is_flag=True, help="List what would be fetched; fetch nothing.")
+@click.option("--limit", type=click.IntRange(min=1), help="Fetch at most N captures this run.")
+@click.option("--retry-failed", is_flag=True, help="Try captures that failed before once more.")
+def collect(config: Config, dry_run: bool, limit: int | None, retry_failed: bool) -> None:
+    """Fetch captures from the configured archives into the raw store (resumable)."""
+    from .collect import collect as run
+
+    columns = (
+        TextColumn("{task.description}"),
+        TextColumn("{task.fields[counts]}"),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[rate]}"),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        tasks: dict[str, int] = {}
+        counts: dict[str, Counter] = {}
+        started = time.monotonic()
+
+        def on(source: str, outcome: str) -> None:
+            if source not in tasks:
+                tasks[source] = bar.add_task(source, counts="", rate="")
+                counts[source] = Counter()
+            c = counts[source]
+            c[outcome] += 1
+            done = c["fetched"] + c["failed"] + c["skipped"]
+            rate = f"{done / max(time.monotonic() - started, 1e-6):.1f}/s" if done else ""
+            text = "  ".join(f"{k} {c[k]}" for k in ("listed", "fetched", "failed", "skipped"))
+            bar.update(tasks[source], counts=text, rate=rate)
+
+        report = run(config, dry_run=dry_run, limit=limit, retry_failed=retry_failed, on=on)
+    if dry_run:
+        for x in report.pending:
+            click.echo(f"{x.source}\t{x.timestamp or '-'}\t{x.url}\t{x.fetch}")
+    console.print(_collect_summary(report, dry_run))
+
+
+def _collect_summary(report: Any, dry_run: bool) -> Table:
+    t = Table("source", "listed (new)", "fetched", "failed", "skipped", title="scrape collect")
+    for source in sorted(
+        set(report.listed) | set(report.fetched) | set(report.failed) | set(report.skipped)
+    ):
+        t.add_row(
+            source,
+            str(report.listed[source]),
+            str(report.fetched[source]),
+            str(report.failed[source]),
+            str(report.skipped[source]),
+        )
+    if dry_run:
+        t.add_row("would fetch", str(len(report.pending)), "", "", "")
+    if report.recovered:
+        t.add_row("recovered from an interrupted run", str(report.recovered), "", "", "")
+    for reason, n in report.reasons.most_common():
+        t.add_row(f"  {reason}", "", "", str(n), "")
+    return t

@@ -57,6 +57,7 @@ class CommonCrawlSource(_Strict):
     crawls: list[str]
     urls: list[str]
     match: Literal["exact", "prefix", "host", "domain"] = "exact"
+    filter: list[str] = ["status:200", "mime:text/html"]
     limit: int | None = Field(None, ge=1)
 
 

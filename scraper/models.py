@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-__all__ = ["Capture", "Document", "Removed", "SkippedInput"]
+__all__ = ["Capture", "Document", "Listing", "Removed", "SkippedInput"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,32 @@ class Capture:
     capture_time: datetime | None = None
     status: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A capture an index says exists, before it is fetched: what to GET and how."""
+
+    source: str  # wayback / commoncrawl / live
+    url: str  # the original url
+    timestamp: str | None  # 14 digits, as the archive gives it
+    fetch: str  # the url to GET: replay url, data file url, or the live url
+    offset: int | None = None  # byte range in `fetch` (Common Crawl WARC records)
+    length: int | None = None
+    digest: str | None = None
+    mime: str | None = None
+    status: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}|{self.timestamp or '-'}|{self.url}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Listing:
+        return cls(**data)
 
 
 @dataclass(frozen=True, slots=True)

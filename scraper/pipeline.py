@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
 from .clean import clean_with, rulebook_for
-from .config import Config, SeedsSource
+from .config import Config, SeedsSource, WarcSource
 from .errors import InputError
+from .fetch.store import iter_store
 from .models import Capture, Document, SkippedInput
 from .package import Outcome, write_version
 from .rules.engine import RuleBook
 from .sources import read_seeds
+from .sources.warcfile import read_warc_files
 
 __all__ = ["RunReport", "clean_captures", "filter_documents", "read_captures", "run_clean"]
 
@@ -44,19 +46,27 @@ class RunReport:
 
 
 def read_captures(config: Config) -> Iterator[Capture]:
-    """Every capture the configured sources hold locally (seeds; later the raw store)."""
+    """Every capture held locally: seeds, local WARC files, and the collector's raw store."""
     for i, entry in enumerate(config.sources):
         if isinstance(entry.settings, SeedsSource):
             yield from read_seeds(
                 config.path(entry.settings.dir), entry.settings.glob, key=f"sources[{i}].seeds.dir"
             )
+        elif isinstance(entry.settings, WarcSource):
+            yield from read_warc_files(entry.settings.paths, config.base_dir)
+    yield from iter_store(config.path(config.work_dir) / "warc")
 
 
 def clean_captures(
     captures: Iterable[Capture], book: RuleBook, report: RunReport
 ) -> Iterator[Document]:
+    seen: set[str] = set()
     for cap in captures:
         report.seen += 1
+        if cap.id in seen:
+            report.skipped.append(SkippedInput(cap.id, "the same capture twice in the inputs"))
+            continue
+        seen.add(cap.id)
         try:
             doc = clean_with(
                 book,

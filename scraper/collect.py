@@ -1,0 +1,152 @@
+"""`scrape collect`: list captures from the configured sources, fetch the new ones, keep them.
+
+Order of work, so that `kill -9` at any moment loses nothing and fetches nothing twice:
+recover the store (close files a killed run left open and mark what they hold as fetched),
+list every source into the run state (sqlite), then fetch only captures still `listed`,
+each written to the WARC store and fsynced before it is marked `fetched`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from .config import CommonCrawlSource, Config, UrlsSource, WaybackSource
+from .errors import FetchError
+from .fetch import Fetcher, State, WarcStore
+from .fetch.client import Response
+from .models import Listing
+from .sources.commoncrawl import fetch_record, list_commoncrawl
+from .sources.live import list_urls
+from .sources.wayback import Skip, fetch_capture, list_wayback
+
+__all__ = ["CollectReport", "collect", "open_state", "store_folder"]
+
+Event = Callable[[str, str], None]  # (source, "listed" | "fetched" | "failed" | "skipped")
+
+
+@dataclass
+class CollectReport:
+    listed: Counter[str] = field(default_factory=Counter)  # per source, new this run
+    fetched: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    recovered: int = 0
+    pending: list[Listing] = field(default_factory=list)  # with --dry-run: what would be fetched
+    reasons: Counter[str] = field(default_factory=Counter)
+
+
+def store_folder(config: Config):
+    return config.path(config.work_dir) / "warc"
+
+
+def open_state(config: Config) -> State:
+    return State(config.path(config.work_dir) / "state.sqlite")
+
+
+async def _list(config: Config, fetcher: Fetcher) -> list[tuple[Listing, object]]:
+    out: list[tuple[Listing, object]] = []
+    for i, entry in enumerate(config.sources):
+        s = entry.settings
+        if isinstance(s, WaybackSource):
+            out += [(x, s) for x in await list_wayback(s, fetcher)]
+        elif isinstance(s, CommonCrawlSource):
+            out += [(x, s) for x in await list_commoncrawl(s, fetcher)]
+        elif isinstance(s, UrlsSource):
+            out += [(x, s) for x in list_urls(s, base=config.base_dir, key=f"sources[{i}].urls")]
+    return out
+
+
+async def _fetch(
+    listing: Listing, fetcher: Fetcher, replay: str | None
+) -> tuple[Response, str, datetime, dict]:
+    if listing.source == "wayback":
+        r, url, when, hops = await fetch_capture(listing, fetcher, replay or "")
+        return r, url, when, {"redirect_hops": hops}
+    if listing.source == "commoncrawl":
+        r, when = await fetch_record(listing, fetcher)
+        return r, listing.url, when, {}
+    r = await fetcher.get_live(listing.url)
+    if r.status >= 400:
+        raise Skip(f"live url answered HTTP {r.status}")
+    return r, r.url, datetime.now(timezone.utc), {}
+
+
+async def _run(
+    config: Config, *, dry_run: bool, limit: int | None, retry_failed: bool, on: Event | None
+) -> CollectReport:
+    report = CollectReport()
+    state, store = open_state(config), WarcStore(store_folder(config))
+    try:
+        for key, name in store.recover().items():
+            if state.status_of(key) != "fetched":
+                state.mark(key, "fetched", warc=name)
+                report.recovered += 1
+        async with Fetcher(config.fetch) as fetcher:
+            listed = await _list(config, fetcher)
+            replays = {x.key: s.replay for x, s in listed if isinstance(s, WaybackSource)}
+            state.add(x for x, _ in listed)
+            for x, _ in listed:
+                report.listed[x.source] += 1
+                if on:
+                    on(x.source, "listed")
+            if retry_failed:
+                state.db.execute("update captures set status = 'listed' where status = 'failed'")
+            pending = list(state.pending(limit=limit))
+            if dry_run:
+                report.pending = pending
+                return report
+            queue: asyncio.Queue[Listing] = asyncio.Queue()
+            for x in pending:
+                queue.put_nowait(x)
+
+            async def worker() -> None:
+                while not queue.empty():
+                    x = queue.get_nowait()
+                    try:
+                        r, url, when, meta = await _fetch(x, fetcher, replays.get(x.key))
+                        meta.update(fetched_url=r.url, attempts=r.attempts, status=r.status)
+                        stored = f"{url}|{when.isoformat()}"
+                        if (twin := state.stored_as(stored)) is not None:
+                            raise Skip(f"same capture as {twin}")
+                        name = store.write(x, r, when, meta, url=url)
+                        state.mark(x.key, "fetched", attempts=r.attempts, warc=name, stored=stored)
+                        outcome = "fetched"
+                    except Skip as e:
+                        state.mark(x.key, "skipped", reason=str(e))
+                        report.reasons[str(e).split(" as ")[0]] += 1
+                        outcome = "skipped"
+                    except FetchError as e:
+                        state.mark(
+                            x.key, "failed", reason=str(e), attempts=config.fetch.retries + 1
+                        )
+                        report.reasons[_short(str(e))] += 1
+                        outcome = "failed"
+                    getattr(report, outcome)[x.source] += 1
+                    if on:
+                        on(x.source, outcome)
+
+            await asyncio.gather(*(worker() for _ in range(config.fetch.concurrency)))
+    finally:
+        store.close()
+        state.close()
+    return report
+
+
+def _short(message: str) -> str:
+    return message.split(": ", 1)[1] if message.startswith("http") and ": " in message else message
+
+
+def collect(
+    config: Config,
+    *,
+    dry_run: bool = False,
+    limit: int | None = None,
+    retry_failed: bool = False,
+    on: Event | None = None,
+) -> CollectReport:
+    """List and fetch every configured source; see the module docstring for the order."""
+    return asyncio.run(_run(config, dry_run=dry_run, limit=limit, retry_failed=retry_failed, on=on))

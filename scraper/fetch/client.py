@@ -1,0 +1,218 @@
+"""One shared httpx.AsyncClient with politeness, retries and limits.
+
+- concurrency: a global limit and one per host, plus a minimum interval between requests
+  to the same host (archives rate-limit; web.archive.org wants it conservative);
+- retries (tenacity): connection errors, 429 and 5xx, with exponential backoff and jitter,
+  or exactly the wait a `Retry-After` header asks for (seconds or an HTTP date);
+- limits: timeouts, and a maximum body size enforced while streaming;
+- safety: only http/https; live urls resolving to private, loopback, link-local or
+  multicast addresses are refused unless `fetch.allow_private`, redirects included.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from ..config import FetchConfig
+from ..errors import PermanentFetchError, RetryableFetchError
+
+__all__ = ["Fetcher", "Response", "check_public"]
+
+_RETRY_STATUS = {429, 500, 502, 503, 504, 507, 508, 509, 520, 521, 522, 523, 524}
+_MAX_RETRY_AFTER = 600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    url: str
+    status: int
+    reason: str
+    headers: list[tuple[str, str]]
+    body: bytes  # as sent: Content-Encoding not undone (raw capture bytes)
+    attempts: int
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        return next((v for k, v in self.headers if k.lower() == name), None)
+
+
+class _Retry(RetryableFetchError):
+    def __init__(self, message: str, *, url: str, wait: float | None = None) -> None:
+        super().__init__(message, url=url)
+        self.wait = wait
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), _MAX_RETRY_AFTER)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, min(when.timestamp() - time.time(), _MAX_RETRY_AFTER))
+
+
+def check_public(url: str) -> None:
+    """Refuse non-http(s) urls and hosts that resolve to non-public addresses."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"}:
+        raise PermanentFetchError(f"{url}: only http and https urls are fetched", url=url)
+    host = parts.hostname
+    if not host:
+        raise PermanentFetchError(f"{url}: no host in url", url=url)
+    try:
+        infos = socket.getaddrinfo(host, parts.port or 80, proto=socket.IPPROTO_TCP)
+    except socket.gaierror as e:
+        raise PermanentFetchError(f"{url}: cannot resolve {host} ({e.strerror})", url=url) from None
+    for info in infos:
+        addr = ipaddress.ip_address(info[4][0])
+        if (
+            addr.is_private
+            or addr.is_loopback
+            or addr.is_link_local
+            or addr.is_multicast
+            or addr.is_reserved
+        ):
+            raise PermanentFetchError(
+                f"{url}: {host} resolves to {addr}, a non-public address "
+                "(set fetch.allow_private: true to allow it)",
+                url=url,
+            )
+
+
+class _Host:
+    def __init__(self, concurrency: int) -> None:
+        self.slots = asyncio.Semaphore(concurrency)
+        self.lock = asyncio.Lock()
+        self.next_at = 0.0
+
+
+class Fetcher:
+    """GET with politeness and retries. Use as `async with Fetcher(cfg) as f:`."""
+
+    def __init__(
+        self,
+        cfg: FetchConfig,
+        *,
+        client: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.cfg = cfg
+        self._own_client = client is None
+        self.client = client or httpx.AsyncClient(
+            timeout=httpx.Timeout(cfg.timeout),
+            headers={"User-Agent": cfg.user_agent},
+            follow_redirects=False,
+            limits=httpx.Limits(
+                max_connections=cfg.concurrency * 2, max_keepalive_connections=cfg.concurrency
+            ),
+        )
+        self._slots = asyncio.Semaphore(cfg.concurrency)
+        self._hosts: dict[str, _Host] = {}
+        self._sleep = sleep
+        self.waits: list[float] = []  # every backoff sleep taken, for tests and the summary
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._own_client:
+            await self.client.aclose()
+
+    async def _polite(self, host: str) -> None:
+        h = self._hosts.setdefault(host, _Host(self.cfg.per_host.concurrency))
+        async with h.lock:
+            now = time.monotonic()
+            if h.next_at > now:
+                await self._sleep(h.next_at - now)
+            h.next_at = time.monotonic() + self.cfg.per_host.min_interval
+
+    async def _once(self, url: str, headers: dict[str, str] | None) -> Response:
+        host = urlsplit(url).netloc
+        h = self._hosts.setdefault(host, _Host(self.cfg.per_host.concurrency))
+        async with self._slots, h.slots:
+            await self._polite(host)
+            try:
+                async with self.client.stream("GET", url, headers=headers) as r:
+                    if r.status_code in _RETRY_STATUS:
+                        wait = _retry_after(r.headers.get("Retry-After"))
+                        raise _Retry(f"{url}: HTTP {r.status_code}", url=url, wait=wait)
+                    body = bytearray()
+                    async for chunk in r.aiter_raw():
+                        body += chunk
+                        if len(body) > self.cfg.max_bytes:
+                            raise PermanentFetchError(
+                                f"{url}: body over fetch.max_bytes ({self.cfg.max_bytes} bytes)",
+                                url=url,
+                            )
+                    headers_out = [
+                        (k, v)
+                        for k, v in r.headers.multi_items()
+                        if k.lower() != "transfer-encoding"
+                    ]
+                    return Response(
+                        url, r.status_code, r.reason_phrase, headers_out, bytes(body), 0
+                    )
+            except httpx.TransportError as e:  # reset, truncated body, timeouts, refused
+                raise _Retry(f"{url}: {type(e).__name__}: {e}".rstrip(": "), url=url) from None
+
+    def _wait(self, state) -> float:
+        exc = state.outcome.exception()
+        if isinstance(exc, _Retry) and exc.wait is not None:
+            wait = exc.wait
+        else:
+            wait = wait_random_exponential(multiplier=0.5, max=60)(state)
+        return wait
+
+    async def _backoff(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        await self._sleep(seconds)
+
+    async def get(
+        self, url: str, *, headers: dict[str, str] | None = None, live: bool = False
+    ) -> Response:
+        """One GET with retries; `live` urls get the public-address check."""
+        if live and not self.cfg.allow_private:
+            check_public(url)
+        attempts = 0
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.cfg.retries + 1),
+            wait=self._wait,
+            retry=retry_if_exception_type(RetryableFetchError),
+            sleep=self._backoff,
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                attempts += 1
+                r = await self._once(url, headers)
+        return Response(r.url, r.status, r.reason, r.headers, r.body, attempts)
+
+    async def get_live(self, url: str, *, max_hops: int = 5) -> Response:
+        """A live url, following redirects by hand so every hop is checked again."""
+        for _ in range(max_hops + 1):
+            r = await self.get(url, live=True)
+            location = r.header("location")
+            if r.status in {301, 302, 303, 307, 308} and location:
+                url = urljoin(url, location)
+                continue
+            return r
+        raise PermanentFetchError(f"{url}: more than {max_hops} redirects", url=url)

@@ -1,0 +1,119 @@
+"""Run state in sqlite: one row per capture, so an interrupted run resumes per url.
+
+Statuses: listed (known, not fetched), fetched (in the WARC store), failed (gave up, with
+the reason and attempts), skipped (the archive holds an error page or nothing: nothing to
+fetch again). WAL mode and one commit per change: `kill -9` loses at most the capture in
+flight, and the WARC store is the source of truth for what was fetched.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..models import Listing
+
+__all__ = ["State"]
+
+_SCHEMA = """
+create table if not exists captures (
+    key text primary key,
+    source text not null,
+    url text not null,
+    timestamp text,
+    listing text not null,
+    status text not null default 'listed',
+    reason text,
+    attempts integer not null default 0,
+    warc text,
+    stored text  -- final url and capture time of what was stored: one copy per capture
+);
+create index if not exists captures_status on captures(status);
+create index if not exists captures_stored on captures(stored);
+"""
+
+
+class State:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("pragma journal_mode=wal")
+        self.db.execute("pragma synchronous=normal")
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def add(self, listings: Iterable[Listing]) -> int:
+        """Record listed captures (known ones keep their status); return how many are new."""
+        before = self.db.total_changes
+        self.db.execute("begin")
+        try:
+            self.db.executemany(
+                "insert or ignore into captures(key, source, url, timestamp, listing)"
+                " values (?, ?, ?, ?, ?)",
+                ((x.key, x.source, x.url, x.timestamp, json.dumps(x.as_dict())) for x in listings),
+            )
+        finally:
+            self.db.execute("commit")
+        return self.db.total_changes - before
+
+    def pending(self, source: str | None = None, limit: int | None = None) -> Iterator[Listing]:
+        sql = "select listing from captures where status = 'listed'"
+        args: list = []
+        if source:
+            sql += " and source = ?"
+            args.append(source)
+        sql += " order by rowid"
+        if limit is not None:
+            sql += " limit ?"
+            args.append(limit)
+        for (blob,) in self.db.execute(sql, args).fetchall():
+            yield Listing.from_dict(json.loads(blob))
+
+    def stored_as(self, stored: str) -> str | None:
+        """The key of a capture already stored as (final url, capture time), if any."""
+        row = self.db.execute("select key from captures where stored = ?", (stored,)).fetchone()
+        return row[0] if row else None
+
+    def mark(
+        self,
+        key: str,
+        status: str,
+        *,
+        reason: str | None = None,
+        attempts: int = 0,
+        warc: str | None = None,
+        stored: str | None = None,
+    ) -> None:
+        self.db.execute(
+            "update captures set status = ?, reason = ?, attempts = attempts + ?,"
+            " warc = coalesce(?, warc), stored = coalesce(?, stored) where key = ?",
+            (status, reason, attempts, warc, stored, key),
+        )
+
+    def status_of(self, key: str) -> str | None:
+        row = self.db.execute("select status from captures where key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def counts(self, source: str | None = None) -> Counter[str]:
+        sql, args = "select status, count(*) from captures", []
+        if source:
+            sql += " where source = ?"
+            args.append(source)
+        return Counter(dict(self.db.execute(sql + " group by status", args).fetchall()))
+
+    def failures(self) -> Counter[str]:
+        rows = self.db.execute("select reason from captures where status in ('failed', 'skipped')")
+        return Counter(_reason_kind(r) for (r,) in rows)
+
+
+def _reason_kind(reason: str | None) -> str:
+    """Group reasons for the summary: drop the url that starts most messages."""
+    if not reason:
+        return "unknown"
+    text = reason.split(": ", 1)[1] if reason.startswith("http") and ": " in reason else reason
+    return text[:80]

@@ -1,0 +1,83 @@
+"""CDX answers, whatever server gave them: parse, filter, collapse.
+
+The Internet Archive answers `output=json` with an array of arrays whose first row names
+the fields (and, when paging, an empty row and a resume key at the end); pywb and Common
+Crawl answer one JSON object per line. Field names differ (original/url, mimetype/mime,
+statuscode/status). Some servers ignore `filter`, `collapse` or `limit` (pywb ignores the
+last two), so all three are applied here as well: the result is the same on any server.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["parse_cdx", "refine"]
+
+_ALIASES = {"original": "url", "mimetype": "mime", "statuscode": "status", "urlkey": "urlkey"}
+
+
+def _norm(row: dict[str, Any]) -> dict[str, Any]:
+    return {_ALIASES.get(k, k): v for k, v in row.items()}
+
+
+def parse_cdx(text: str) -> tuple[list[dict[str, Any]], str | None]:
+    """Rows (normalised field names) and the resume key, if the server sent one."""
+    text = text.strip()
+    if not text:
+        return [], None
+    if text.startswith("["):
+        data = json.loads(text)
+        if not data:
+            return [], None
+        resume = None
+        if len(data) >= 2 and data[-2] == [] and len(data[-1]) == 1:
+            resume, data = data[-1][0], data[:-2]
+        header, *rows = data
+        return [_norm(dict(zip(header, r, strict=False))) for r in rows if r], resume
+    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    return [_norm(r) for r in rows if isinstance(r, dict)], None
+
+
+def _matcher(spec: str):
+    negate = spec.startswith("!")
+    field, _, pattern = spec.lstrip("!").partition(":")
+    field = _ALIASES.get(field, field)
+    rx = re.compile(pattern)
+
+    def ok(row: dict[str, Any]) -> bool:
+        return bool(rx.fullmatch(str(row.get(field, "")))) != negate
+
+    return ok
+
+
+def refine(
+    rows: Iterable[dict[str, Any]], *, filters: list[str], collapse: str | None, limit: int | None
+) -> list[dict[str, Any]]:
+    """Apply `filter`, `collapse` (urlkey, digest, or field:N prefix) and `limit`."""
+    tests = [_matcher(f) for f in filters]
+    field, _, width = (collapse or "").partition(":")
+    field = _ALIASES.get(field, field)
+    seen: set[Any] = set()
+    out = []
+    for row in rows:
+        if not all(t(row) for t in tests):
+            continue
+        same = (row.get("urlkey") or row.get("url"), row.get("timestamp"))
+        if same in seen:
+            continue
+        seen.add(same)
+        if field:
+            value = str(row.get(field, ""))
+            key = ("collapse", value[: int(width)] if width.isdigit() else value)
+            if field == "timestamp":
+                key = ("collapse", row.get("urlkey"), key[1])
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(row)
+        if limit is not None and len(out) >= limit:
+            break
+    return out

@@ -1,0 +1,91 @@
+"""Common Crawl: the URL index (one JSON object per line), then one Range request per record."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+from urllib.parse import urlencode
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from ..config import CommonCrawlSource
+from ..errors import FetchError, PermanentFetchError
+from ..fetch.client import Fetcher, Response
+from ..models import Listing
+from .cdx import parse_cdx, refine
+
+__all__ = ["fetch_record", "list_commoncrawl"]
+
+
+async def list_commoncrawl(src: CommonCrawlSource, fetcher: Fetcher) -> list[Listing]:
+    out: list[Listing] = []
+    base = src.data.rstrip("/")
+    for crawl in src.crawls:
+        for url in src.urls:
+            params = {"url": url, "matchType": src.match, "output": "json"}
+            if src.limit:
+                params["limit"] = src.limit
+            endpoint = f"{src.index.rstrip('/')}/{crawl}-index"
+            r = await fetcher.get(f"{endpoint}?{urlencode(params)}")
+            if r.status == 404:  # {"message": "No Captures found for: ..."}
+                continue
+            if r.status != 200:
+                raise FetchError(f"{endpoint}: index query answered HTTP {r.status}", url=r.url)
+            rows, _ = parse_cdx(r.body.decode("utf-8", "replace"))
+            for row in refine(rows, filters=src.filter, collapse="digest", limit=src.limit):
+                out.append(
+                    Listing(
+                        source="commoncrawl",
+                        url=row["url"],
+                        timestamp=row["timestamp"],
+                        fetch=f"{base}/{row['filename']}",
+                        offset=int(row["offset"]),
+                        length=int(row["length"]),
+                        digest=row.get("digest"),
+                        mime=row.get("mime"),
+                        status=str(row.get("status") or "") or None,
+                    )
+                )
+    return out
+
+
+async def fetch_record(listing: Listing, fetcher: Fetcher) -> tuple[Response, datetime]:
+    """The HTTP response inside the WARC record at offset/length of the crawl's data file."""
+    assert listing.offset is not None and listing.length is not None
+    first, last = listing.offset, listing.offset + listing.length - 1
+    r = await fetcher.get(listing.fetch, headers={"Range": f"bytes={first}-{last}"})
+    if r.status == 200:  # a server that ignores Range: cut the record out ourselves
+        body = r.body[first : last + 1]
+    elif r.status == 206:
+        body = r.body
+    else:
+        raise PermanentFetchError(
+            f"{listing.fetch}: range request answered HTTP {r.status}", url=listing.fetch
+        )
+    try:
+        for record in ArchiveIterator(io.BytesIO(body)):
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            status = int(record.http_headers.get_statuscode() or 0)
+            reason = (
+                record.http_headers.protocol and record.http_headers.statusline.partition(" ")[2]
+            )
+            payload = record.raw_stream.read()
+            date = record.rec_headers.get_header("WARC-Date") or ""
+            when = (
+                datetime.fromisoformat(date.replace("Z", "+00:00"))
+                if date
+                else datetime.now(timezone.utc)
+            )
+            headers = [
+                (k, v) for k, v in record.http_headers.headers if k.lower() != "transfer-encoding"
+            ]
+            return Response(listing.url, status, reason or "", headers, payload, r.attempts), when
+    except ArchiveLoadFailed as e:
+        raise PermanentFetchError(
+            f"{listing.fetch}@{first}: not a WARC record ({e})", url=listing.fetch
+        ) from None
+    raise PermanentFetchError(
+        f"{listing.fetch}@{first}: no response record in range", url=listing.fetch
+    )

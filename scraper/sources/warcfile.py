@@ -1,0 +1,25 @@
+"""Local WARC and ARC files (.warc, .warc.gz, .arc.gz), given as paths or globs."""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..fetch.store import read_warc
+from ..models import Capture
+
+__all__ = ["read_warc_files", "warc_paths"]
+
+
+def warc_paths(patterns: list[str], base: Path) -> list[Path]:
+    out: list[Path] = []
+    for pattern in patterns:
+        full = pattern if Path(pattern).is_absolute() else str(base / pattern)
+        out += sorted(Path(p) for p in glob.glob(full, recursive=True))
+    return list(dict.fromkeys(out))
+
+
+def read_warc_files(patterns: list[str], base: Path) -> Iterator[Capture]:
+    for path in warc_paths(patterns, base):
+        yield from read_warc(path, source="warc")

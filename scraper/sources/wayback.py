@@ -1,0 +1,126 @@
+"""Wayback Machine (and pywb): list captures with the CDX API, fetch them raw with `id_`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
+
+from ..config import WaybackSource
+from ..errors import FetchError, PermanentFetchError
+from ..fetch.client import Fetcher, Response
+from ..models import Listing
+from .cdx import parse_cdx, refine
+
+__all__ = ["Skip", "fetch_capture", "list_wayback", "replay_url"]
+
+PAGE_SIZE = 5000
+MAX_HOPS = 5
+
+
+class Skip(Exception):
+    """The archive holds nothing worth keeping for this capture (an error page, nothing)."""
+
+
+def _stamp(d: date | None, end: bool = False) -> str | None:
+    if d is None:
+        return None
+    return d.strftime("%Y%m%d") + ("235959" if end else "000000")
+
+
+def replay_url(replay: str, timestamp: str, url: str) -> str:
+    return f"{replay.rstrip('/')}/{timestamp}id_/{url}"
+
+
+async def list_wayback(src: WaybackSource, fetcher: Fetcher) -> list[Listing]:
+    """Every capture the CDX server lists for the source's urls, deduplicated and limited."""
+    out: list[Listing] = []
+    for url in src.urls:
+        params: dict[str, object] = {"url": url, "matchType": src.match, "output": "json"}
+        params.update(
+            {k: v for k, v in (("from", _stamp(src.from_)), ("to", _stamp(src.to, True))) if v}
+        )
+        if src.filter:
+            params["filter"] = src.filter
+        if src.collapse:
+            params["collapse"] = src.collapse
+        params.update(limit=min(src.limit or PAGE_SIZE, PAGE_SIZE), showResumeKey="true")
+        rows: list[dict] = []
+        while True:
+            r = await _cdx(fetcher, src.cdx, params)
+            page, resume = (
+                parse_cdx(r.body.decode("utf-8", "replace")) if r.status == 200 else ([], None)
+            )
+            rows += page
+            if not resume or (src.limit and len(rows) >= src.limit):
+                break
+            params["resumeKey"] = resume
+        for row in refine(rows, filters=src.filter, collapse=src.collapse, limit=src.limit):
+            out.append(
+                Listing(
+                    source="wayback",
+                    url=row["url"],
+                    timestamp=row["timestamp"],
+                    fetch=replay_url(src.replay, row["timestamp"], row["url"]),
+                    digest=row.get("digest"),
+                    mime=row.get("mime"),
+                    status=str(row.get("status") or "") or None,
+                )
+            )
+    return out
+
+
+async def _cdx(fetcher: Fetcher, endpoint: str, params: dict[str, object]) -> Response:
+    from urllib.parse import urlencode
+
+    r = await fetcher.get(f"{endpoint}?{urlencode(params, doseq=True)}")
+    if r.status == 404:  # "no captures", in the words of some servers
+        return Response(r.url, 200, "OK", r.headers, b"", r.attempts)
+    if r.status != 200:
+        raise FetchError(f"{endpoint}: CDX query answered HTTP {r.status}", url=r.url)
+    return r
+
+
+def _memento_time(r: Response, fallback: str | None) -> datetime:
+    value = r.header("memento-datetime")
+    if value:
+        try:
+            return parsedate_to_datetime(value).astimezone(timezone.utc)
+        except (TypeError, ValueError):
+            pass
+    if fallback:
+        return datetime.strptime(fallback[:14].ljust(14, "0"), "%Y%m%d%H%M%S").replace(
+            tzinfo=timezone.utc
+        )
+    return datetime.now(timezone.utc)
+
+
+async def fetch_capture(
+    listing: Listing, fetcher: Fetcher, replay: str
+) -> tuple[Response, str, datetime, int]:
+    """The capture's raw response, its final url and capture time, and the redirect hops.
+
+    A captured redirect points at the live web: it is never followed there, but resolved
+    through the archive (its capture closest in time), at most MAX_HOPS times.
+    """
+    replay = replay.rstrip("/")
+    url, target = listing.fetch, listing.url
+    for hops in range(MAX_HOPS + 1):
+        r = await fetcher.get(url)
+        location = r.header("location")
+        if 300 <= r.status < 400 and location:
+            nxt = urljoin(url, location)
+            if nxt.startswith(replay + "/"):  # the archive sends us to its closest capture
+                url = nxt
+            else:  # the page itself was a redirect: find its target in the archive
+                target = nxt
+                url = replay_url(replay, (listing.timestamp or "2"), nxt)
+            continue
+        if r.status >= 400:
+            if r.header("memento-datetime"):
+                raise Skip(f"captured HTTP {r.status}")
+            raise Skip("not archived" if r.status == 404 else f"archive answered HTTP {r.status}")
+        return r, target, _memento_time(r, listing.timestamp), hops
+    raise PermanentFetchError(
+        f"{listing.url}: more than {MAX_HOPS} redirects in the archive", url=listing.url
+    )

@@ -1,0 +1,124 @@
+"""The fetcher against a server that misbehaves: retries, waits, limits and final states."""
+
+import asyncio
+
+import pytest
+from archives import Faults
+
+from scraper import PermanentFetchError, RetryableFetchError
+from scraper.config import FetchConfig, PerHost
+from scraper.fetch import Fetcher
+
+
+def cfg(**kw) -> FetchConfig:
+    base = dict(
+        retries=3,
+        timeout=2,
+        max_bytes=1_000_000,
+        allow_private=True,
+        per_host=PerHost(concurrency=2, min_interval=0),
+    )
+    return FetchConfig(**{**base, **kw})
+
+
+def fetch(url: str, config: FetchConfig, **kw):
+    slept: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    async def go():
+        async with Fetcher(config, sleep=fake_sleep) as f:
+            try:
+                return await f.get(url, **kw), f.waits, slept
+            except Exception as e:  # noqa: BLE001 - returned for the test to inspect
+                return e, f.waits, slept
+
+    return asyncio.run(go())
+
+
+@pytest.fixture(scope="module")
+def faults():
+    with Faults() as server:
+        yield server
+
+
+def test_503_with_retry_after_is_retried_after_exactly_that_wait(faults):
+    r, waits, _ = fetch(f"{faults.url}/flaky/2", cfg())
+    assert r.status == 200 and r.attempts == 3
+    assert waits == [2.0, 2.0]
+    assert faults.hits["/flaky/2"] == 3
+
+
+def test_429_with_an_http_date_waits_until_then_and_gives_up_after_the_retries(faults):
+    e, waits, _ = fetch(f"{faults.url}/busy", cfg(retries=2))
+    assert isinstance(e, RetryableFetchError) and "HTTP 429" in str(e)
+    assert len(waits) == 2 and all(1.0 <= w <= 3.0 for w in waits)
+    assert faults.hits["/busy"] == 3
+
+
+def test_a_reset_connection_is_retried(faults):
+    r, waits, _ = fetch(f"{faults.url}/reset", cfg())
+    assert r.status == 200 and r.body == b"fine now" and r.attempts == 2
+    assert len(waits) == 1 and 0 <= waits[0] <= 60  # exponential backoff with jitter
+
+
+def test_a_truncated_body_is_retried_then_fails_as_retryable(faults):
+    e, waits, _ = fetch(f"{faults.url}/truncated", cfg(retries=2))
+    assert isinstance(e, RetryableFetchError)
+    assert faults.hits["/truncated"] == 3 and len(waits) == 2
+
+
+def test_a_stalled_server_times_out(faults):
+    e, _, _ = fetch(f"{faults.url}/stall", cfg(retries=1, timeout=0.5))
+    assert isinstance(e, RetryableFetchError) and "Timeout" in str(e)
+    assert faults.hits["/stall"] == 2
+
+
+def test_an_oversized_body_is_cut_off_and_not_retried(faults):
+    e, waits, _ = fetch(f"{faults.url}/huge", cfg(max_bytes=200_000))
+    assert isinstance(e, PermanentFetchError) and "max_bytes" in str(e)
+    assert faults.hits["/huge"] == 1 and waits == []
+
+
+def test_minimum_interval_per_host(faults):
+    async def go():
+        slept = []
+
+        async def fake_sleep(s):
+            slept.append(s)
+
+        async with Fetcher(
+            cfg(per_host=PerHost(concurrency=1, min_interval=0.5)), sleep=fake_sleep
+        ) as f:
+            for _ in range(3):
+                await f.get(f"{faults.url}/flaky/0")
+        return slept
+
+    slept = asyncio.run(go())
+    assert len(slept) == 2 and all(0.3 < s <= 0.5 for s in slept)
+
+
+@pytest.mark.parametrize(
+    "url,message",
+    [
+        ("http://127.0.0.1:9/x", "non-public address"),
+        ("http://localhost/x", "non-public address"),
+        ("http://[::1]/x", "non-public address"),
+        ("http://169.254.169.254/latest/meta-data", "non-public address"),
+        ("ftp://example.org/file", "only http and https"),
+        ("file:///etc/passwd", "only http and https"),
+    ],
+)
+def test_live_urls_to_private_addresses_are_refused(url, message):
+    e, _, _ = fetch(url, cfg(allow_private=False), live=True)
+    assert isinstance(e, PermanentFetchError) and message in str(e)
+
+
+def test_live_redirects_are_checked_again(faults):
+    async def go():
+        async with Fetcher(cfg(allow_private=False)) as f:
+            return await f.get_live(f"{faults.url}/flaky/0")
+
+    with pytest.raises(PermanentFetchError, match="non-public"):
+        asyncio.run(go())
