@@ -44,7 +44,9 @@ async def list_wayback(src: WaybackSource, fetcher: Fetcher) -> list[Listing]:
             params["filter"] = src.filter
         if src.collapse:
             params["collapse"] = src.collapse
-        params.update(limit=min(src.limit or PAGE_SIZE, PAGE_SIZE), showResumeKey="true")
+        # The user's limit is applied here, after collapsing: a server that limits but does
+        # not collapse (pywb) would otherwise cut the rows before duplicates are merged.
+        params.update(limit=PAGE_SIZE, showResumeKey="true")
         rows: list[dict] = []
         while True:
             r = await _cdx(fetcher, src.cdx, params)
@@ -52,7 +54,7 @@ async def list_wayback(src: WaybackSource, fetcher: Fetcher) -> list[Listing]:
                 parse_cdx(r.body.decode("utf-8", "replace")) if r.status == 200 else ([], None)
             )
             rows += page
-            if not resume or (src.limit and len(rows) >= src.limit):
+            if not resume:
                 break
             params["resumeKey"] = resume
         for row in refine(rows, filters=src.filter, collapse=src.collapse, limit=src.limit):
