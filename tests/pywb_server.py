@@ -50,23 +50,42 @@ class Pywb:
         (web / "indexes").mkdir()
         write_warc(web / "archive" / "captures.warc.gz", pages)
         subprocess.run(
-            [python, "-m", "pywb.indexer.cdxindexer", "-j", "-s", "-o",
-             str(web / "indexes" / "index.cdxj"), str(web / "archive")],
-            check=True, capture_output=True,
+            [
+                python,
+                "-m",
+                "pywb.indexer.cdxindexer",
+                "-j",
+                "-s",
+                "-o",
+                str(web / "indexes" / "index.cdxj"),
+                str(web / "archive"),
+            ],
+            check=True,
+            capture_output=True,
         )
         shutil.copytree(web, folder / "collections" / "cdx")
-        (folder / "config.yaml").write_text("collections_root: collections\ncdx_api_endpoint: /search/cdx\n")
+        (folder / "config.yaml").write_text(
+            "collections_root: collections\ncdx_api_endpoint: /search/cdx\n"
+        )
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(folder / "pywb.log", "wb")
         self.proc = subprocess.Popen(
             [python, "-m", "pywb.apps.cli", "-p", str(self.port), "-b", "127.0.0.1"],
-            cwd=folder, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=folder,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.time() + 60
         while time.time() < deadline:
             try:
-                if httpx.get(f"{self.url}/cdx/search/cdx?url=example.invalid/", timeout=1).status_code < 500:
+                if (
+                    httpx.get(
+                        f"{self.url}/cdx/search/cdx?url=example.invalid/", timeout=1
+                    ).status_code
+                    < 500
+                ):
                     return
             except httpx.TransportError:
                 time.sleep(0.2)

@@ -12,8 +12,14 @@ from scraper.fetch.store import iter_store
 @pytest.fixture(scope="session")
 def pywb(tmp_path_factory):
     pages = site_pages() + [
-        Page("https://example-news.com/2012/06/22/evacuation", "20120801100000", story(1, "Russia prepares evacuation")),
-        Page("https://other-site.org/2012/01/01/a", "20120101100000", article("Other", ["x " * 80])),
+        Page(
+            "https://example-news.com/2012/06/22/evacuation",
+            "20120801100000",
+            story(1, "Russia prepares evacuation"),
+        ),
+        Page(
+            "https://other-site.org/2012/01/01/a", "20120101100000", article("Other", ["x " * 80])
+        ),
     ]
     server = Pywb(tmp_path_factory.mktemp("pywb"), pages)
     yield server
@@ -21,8 +27,14 @@ def pywb(tmp_path_factory):
 
 
 def source(pywb, **extra) -> str:
-    lines = [f"cdx: {pywb.url}/cdx/search/cdx", f"replay: {pywb.url}/web", "urls: [example-news.com/]",
-             "match: prefix", "filter: ['mimetype:text/html']", *[f"{k}: {v}" for k, v in extra.items()]]
+    lines = [
+        f"cdx: {pywb.url}/cdx/search/cdx",
+        f"replay: {pywb.url}/web",
+        "urls: [example-news.com/]",
+        "match: prefix",
+        "filter: ['mimetype:text/html']",
+        *[f"{k}: {v}" for k, v in extra.items()],
+    ]
     return "  - wayback:\n" + "".join(f"      {line}\n" for line in lines)
 
 
@@ -51,7 +63,9 @@ def test_pywb_ignores_collapse_and_limit_we_apply_them(project, pywb):
     write_config(project, source(pywb, collapse="urlkey", limit=2))
     dry = scrape("collect", "--dry-run", cwd=project)
     assert dry.returncode == 0, dry.stderr
-    listed = [line.split("\t")[2] for line in dry.stdout.splitlines() if line.startswith("wayback\t")]
+    listed = [
+        line.split("\t")[2] for line in dry.stdout.splitlines() if line.startswith("wayback\t")
+    ]
     assert len(listed) == 2 and len(set(listed)) == 2
 
 
@@ -63,9 +77,13 @@ def test_no_captures_from_pywb_is_an_empty_result(project, pywb):
 
 
 def test_a_date_window_limits_the_captures(project, pywb):
-    write_config(project, source(pywb, **{"from": "2012-06-01", "to": "2012-06-30", "collapse": "null"}))
+    write_config(
+        project, source(pywb, **{"from": "2012-06-01", "to": "2012-06-30", "collapse": "null"})
+    )
     dry = scrape("collect", "--dry-run", cwd=project)
-    stamps = [line.split("\t")[1] for line in dry.stdout.splitlines() if line.startswith("wayback\t")]
+    stamps = [
+        line.split("\t")[1] for line in dry.stdout.splitlines() if line.startswith("wayback\t")
+    ]
     assert stamps and all(s.startswith("201206") for s in stamps)
 
 
