@@ -248,8 +248,9 @@ class Faults(_Server):
             def do_GET(self):
                 faults.hits[self.path] += 1
                 n = faults.hits[self.path]
-                if self.path.startswith("/flaky/"):
-                    times = int(self.path.rsplit("/", 1)[1])
+                path = self.path.split("?")[0]
+                if path.startswith("/flaky/"):
+                    times = int(path.rsplit("/", 1)[1])
                     if n <= times:
                         return self.send(503, b"busy", {"Retry-After": "2"})
                     return self.send(200, b"<html><body><p>ok after retries</p></body></html>")

@@ -247,3 +247,48 @@ def test_kill_9_mid_run_then_rerun_loses_and_refetches_nothing(project):
         assert con.execute("select status, count(*) from captures group by status").fetchall() == [
             ("fetched", 60)
         ]
+
+
+def test_a_torn_tail_is_cut_back_and_its_whole_records_recovered(tmp_path):
+    from datetime import datetime, timezone
+
+    from scraper.fetch import WarcStore
+    from scraper.fetch.client import Response
+    from scraper.models import Listing
+
+    store = WarcStore(tmp_path / "warc")
+    when = datetime(2012, 6, 22, tzinfo=timezone.utc)
+    for i in range(3):
+        x = Listing(
+            "wayback", f"https://example-news.com/{i}", "20120622000000", f"http://archive/{i}"
+        )
+        store.write(
+            x, Response(x.fetch, 200, "OK", [("Content-Type", "text/html")], story(i), 1), when, {}
+        )
+    open_file = next((tmp_path / "warc").glob("*.open"))
+    whole = open_file.stat().st_size
+    with open(open_file, "ab") as f:  # a record cut off by kill -9
+        f.write(b"\x1f\x8b\x08\x00" + b"partial gzip member" * 10)
+    store._file = None  # the killed process never closed it
+
+    recovered = WarcStore(tmp_path / "warc").recover()
+    assert sorted(recovered) == [
+        f"wayback|20120622000000|https://example-news.com/{i}" for i in range(3)
+    ]
+    closed = next((tmp_path / "warc").glob("*.warc.gz"))
+    assert closed.stat().st_size == whole and not list((tmp_path / "warc").glob("*.open"))
+    assert len(list(iter_store(tmp_path / "warc"))) == 3
+
+
+def test_limit_and_a_file_of_urls(project):
+    with Faults() as faults:
+        (project / "urls.txt").write_text(
+            "# one url a line\n" + "".join(f"{faults.url}/flaky/0?n={i}\n" for i in range(5))
+        )
+        write_config(project, "  - urls: {file: urls.txt}\n")
+        result = scrape("collect", "--limit", "2", cwd=project)
+        assert result.returncode == 0, result.stderr
+        assert len(list(iter_store(project / ".scraper" / "warc"))) == 2
+        assert scrape("collect", cwd=project).returncode == 0
+        assert len(list(iter_store(project / ".scraper" / "warc"))) == 5
+        assert sorted(faults.hits.values()) == [1] * 5  # the first two were not fetched again
