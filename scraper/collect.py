@@ -60,11 +60,10 @@ async def _list(config: Config, fetcher: Fetcher) -> list[tuple[Listing, object]
     return out
 
 
-async def _fetch(
-    listing: Listing, fetcher: Fetcher, replay: str | None
-) -> tuple[Response, str, datetime, dict]:
+async def _fetch(listing: Listing, fetcher: Fetcher) -> tuple[Response, str, datetime, dict]:
+    """The response, the url it was finally found at, its capture time, and fetch notes."""
     if listing.source == "wayback":
-        r, url, when, hops = await fetch_capture(listing, fetcher, replay or "")
+        r, url, when, hops = await fetch_capture(listing, fetcher)
         return r, url, when, {"redirect_hops": hops}
     if listing.source == "commoncrawl":
         r, when = await fetch_record(listing, fetcher)
@@ -87,14 +86,13 @@ async def _run(
                 report.recovered += 1
         async with Fetcher(config.fetch) as fetcher:
             listed = await _list(config, fetcher)
-            replays = {x.key: s.replay for x, s in listed if isinstance(s, WaybackSource)}
             state.add(x for x, _ in listed)
             for x, _ in listed:
                 report.listed[x.source] += 1
                 if on:
                     on(x.source, "listed")
             if retry_failed:
-                state.db.execute("update captures set status = 'listed' where status = 'failed'")
+                state.retry_failed()
             pending = list(state.pending(limit=limit))
             if dry_run:
                 report.pending = pending
@@ -107,22 +105,20 @@ async def _run(
                 while not queue.empty():
                     x = queue.get_nowait()
                     try:
-                        r, url, when, meta = await _fetch(x, fetcher, replays.get(x.key))
+                        r, url, when, meta = await _fetch(x, fetcher)
                         meta.update(fetched_url=r.url, attempts=r.attempts, status=r.status)
                         stored = f"{url}|{when.isoformat()}"
                         if (twin := state.stored_as(stored)) is not None:
-                            raise Skip(f"same capture as {twin}")
+                            raise Skip("same capture as another listing", twin)
                         name = store.write(x, r, when, meta, url=url)
                         state.mark(x.key, "fetched", attempts=r.attempts, warc=name, stored=stored)
                         outcome = "fetched"
                     except Skip as e:
                         state.mark(x.key, "skipped", reason=str(e))
-                        report.reasons[str(e).split(" as ")[0]] += 1
+                        report.reasons[e.reason] += 1
                         outcome = "skipped"
                     except FetchError as e:
-                        state.mark(
-                            x.key, "failed", reason=str(e), attempts=config.fetch.retries + 1
-                        )
+                        state.mark(x.key, "failed", reason=str(e), attempts=e.attempts)
                         report.reasons[_short(str(e))] += 1
                         outcome = "failed"
                     getattr(report, outcome)[x.source] += 1

@@ -53,6 +53,7 @@ class FetchError(ScraperError):
     def __init__(self, message: str, *, url: str | None = None) -> None:
         super().__init__(message)
         self.url = url
+        self.attempts = 1  # set by the fetcher to the attempts it made
 
 
 class RetryableFetchError(FetchError):

@@ -29,7 +29,7 @@ from tenacity import (
 )
 
 from ..config import FetchConfig
-from ..errors import PermanentFetchError, RetryableFetchError
+from ..errors import FetchError, PermanentFetchError, RetryableFetchError
 
 __all__ = ["Fetcher", "Response", "check_public"]
 
@@ -200,10 +200,14 @@ class Fetcher:
             sleep=self._backoff,
             reraise=True,
         )
-        async for attempt in retrying:
-            with attempt:
-                attempts += 1
-                r = await self._once(url, headers)
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    attempts += 1
+                    r = await self._once(url, headers)
+        except FetchError as e:
+            e.attempts = attempts
+            raise
         return Response(r.url, r.status, r.reason, r.headers, r.body, attempts)
 
     async def get_live(self, url: str, *, max_hops: int = 5) -> Response:

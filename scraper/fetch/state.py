@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -99,21 +98,5 @@ class State:
         row = self.db.execute("select status from captures where key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def counts(self, source: str | None = None) -> Counter[str]:
-        sql, args = "select status, count(*) from captures", []
-        if source:
-            sql += " where source = ?"
-            args.append(source)
-        return Counter(dict(self.db.execute(sql + " group by status", args).fetchall()))
-
-    def failures(self) -> Counter[str]:
-        rows = self.db.execute("select reason from captures where status in ('failed', 'skipped')")
-        return Counter(_reason_kind(r) for (r,) in rows)
-
-
-def _reason_kind(reason: str | None) -> str:
-    """Group reasons for the summary: drop the url that starts most messages."""
-    if not reason:
-        return "unknown"
-    text = reason.split(": ", 1)[1] if reason.startswith("http") and ": " in reason else reason
-    return text[:80]
+    def retry_failed(self) -> None:
+        self.db.execute("update captures set status = 'listed' where status = 'failed'")

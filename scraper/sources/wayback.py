@@ -19,7 +19,13 @@ MAX_HOPS = 5
 
 
 class Skip(Exception):
-    """The archive holds nothing worth keeping for this capture (an error page, nothing)."""
+    """The archive holds nothing worth keeping for this capture (an error page, nothing).
+
+    `reason` is the short cause shown in the summary; `detail` goes to the run state."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason} ({detail})" if detail else reason)
+        self.reason = reason
 
 
 def _stamp(d: date | None, end: bool = False) -> str | None:
@@ -97,15 +103,13 @@ def _memento_time(r: Response, fallback: str | None) -> datetime:
     return datetime.now(timezone.utc)
 
 
-async def fetch_capture(
-    listing: Listing, fetcher: Fetcher, replay: str
-) -> tuple[Response, str, datetime, int]:
+async def fetch_capture(listing: Listing, fetcher: Fetcher) -> tuple[Response, str, datetime, int]:
     """The capture's raw response, its final url and capture time, and the redirect hops.
 
     A captured redirect points at the live web: it is never followed there, but resolved
     through the archive (its capture closest in time), at most MAX_HOPS times.
     """
-    replay = replay.rstrip("/")
+    replay = listing.fetch.rsplit(f"/{listing.timestamp}id_/", 1)[0]
     url, target = listing.fetch, listing.url
     for hops in range(MAX_HOPS + 1):
         r = await fetcher.get(url)
