@@ -97,6 +97,7 @@ async def _run(
             if dry_run:
                 report.pending = pending
                 return report
+            writing = asyncio.Lock()
             queue: asyncio.Queue[Listing] = asyncio.Queue()
             for x in pending:
                 queue.put_nowait(x)
@@ -108,10 +109,15 @@ async def _run(
                         r, url, when, meta = await _fetch(x, fetcher)
                         meta.update(fetched_url=r.url, attempts=r.attempts, status=r.status)
                         stored = f"{url}|{when.isoformat()}"
-                        if (twin := state.stored_as(stored)) is not None:
-                            raise Skip("same capture as another listing", twin)
-                        name = store.write(x, r, when, meta, url=url)
-                        state.mark(x.key, "fetched", attempts=r.attempts, warc=name, stored=stored)
+                        # one writer at a time; gzip and fsync run off the event loop, and the
+                        # duplicate check, write and mark happen together
+                        async with writing:
+                            if (twin := state.stored_as(stored)) is not None:
+                                raise Skip("same capture as another listing", twin)
+                            name = await asyncio.to_thread(store.write, x, r, when, meta, url=url)
+                            state.mark(
+                                x.key, "fetched", attempts=r.attempts, warc=name, stored=stored
+                            )
                         outcome = "fetched"
                     except Skip as e:
                         state.mark(x.key, "skipped", reason=str(e))
