@@ -13,8 +13,12 @@ import json
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlencode
 
-__all__ = ["parse_cdx", "refine"]
+from ..errors import FetchError
+from ..fetch.client import Fetcher
+
+__all__ = ["parse_cdx", "query_index", "refine"]
 
 _ALIASES = {"original": "url", "mimetype": "mime", "statuscode": "status", "urlkey": "urlkey"}
 
@@ -81,3 +85,13 @@ def refine(
         if limit is not None and len(out) >= limit:
             break
     return out
+
+
+async def query_index(fetcher: Fetcher, endpoint: str, params: dict[str, object]) -> str:
+    """A CDX or Common Crawl index answer as text; 404 means no captures to some servers."""
+    r = await fetcher.get(f"{endpoint}?{urlencode(params, doseq=True)}")
+    if r.status == 404:
+        return ""
+    if r.status != 200:
+        raise FetchError(f"{endpoint}: index query answered HTTP {r.status}", url=r.url)
+    return r.body.decode("utf-8", "replace")

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timezone
-from urllib.parse import urlencode
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from ..config import CommonCrawlSource
-from ..errors import FetchError, PermanentFetchError
+from ..errors import PermanentFetchError
 from ..fetch.client import Fetcher, Response
 from ..models import Listing
-from .cdx import parse_cdx, refine
+from .cdx import parse_cdx, query_index, refine
 
 __all__ = ["fetch_record", "list_commoncrawl"]
 
@@ -23,16 +22,10 @@ async def list_commoncrawl(src: CommonCrawlSource, fetcher: Fetcher) -> list[Lis
     base = src.data.rstrip("/")
     for crawl in src.crawls:
         for url in src.urls:
+            # no server-side limit: it would cut rows before duplicates are collapsed here
             params = {"url": url, "matchType": src.match, "output": "json"}
-            if src.limit:
-                params["limit"] = src.limit
             endpoint = f"{src.index.rstrip('/')}/{crawl}-index"
-            r = await fetcher.get(f"{endpoint}?{urlencode(params)}")
-            if r.status == 404:  # {"message": "No Captures found for: ..."}
-                continue
-            if r.status != 200:
-                raise FetchError(f"{endpoint}: index query answered HTTP {r.status}", url=r.url)
-            rows, _ = parse_cdx(r.body.decode("utf-8", "replace"))
+            rows, _ = parse_cdx(await query_index(fetcher, endpoint, params))
             for row in refine(rows, filters=src.filter, collapse="digest", limit=src.limit):
                 out.append(
                     Listing(
@@ -68,9 +61,7 @@ async def fetch_record(listing: Listing, fetcher: Fetcher) -> tuple[Response, da
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             status = int(record.http_headers.get_statuscode() or 0)
-            reason = (
-                record.http_headers.protocol and record.http_headers.statusline.partition(" ")[2]
-            )
+            reason = record.http_headers.statusline.partition(" ")[2]
             payload = record.raw_stream.read()
             date = record.rec_headers.get_header("WARC-Date") or ""
             when = (
@@ -81,7 +72,7 @@ async def fetch_record(listing: Listing, fetcher: Fetcher) -> tuple[Response, da
             headers = [
                 (k, v) for k, v in record.http_headers.headers if k.lower() != "transfer-encoding"
             ]
-            return Response(listing.url, status, reason or "", headers, payload, r.attempts), when
+            return Response(listing.url, status, reason, headers, payload, r.attempts), when
     except ArchiveLoadFailed as e:
         raise PermanentFetchError(
             f"{listing.fetch}@{first}: not a WARC record ({e})", url=listing.fetch

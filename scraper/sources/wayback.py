@@ -7,10 +7,10 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 from ..config import WaybackSource
-from ..errors import FetchError, PermanentFetchError
+from ..errors import PermanentFetchError
 from ..fetch.client import Fetcher, Response
 from ..models import Listing
-from .cdx import parse_cdx, refine
+from .cdx import parse_cdx, query_index, refine
 
 __all__ = ["Skip", "fetch_capture", "list_wayback", "replay_url"]
 
@@ -55,10 +55,7 @@ async def list_wayback(src: WaybackSource, fetcher: Fetcher) -> list[Listing]:
         params.update(limit=PAGE_SIZE, showResumeKey="true")
         rows: list[dict] = []
         while True:
-            r = await _cdx(fetcher, src.cdx, params)
-            page, resume = (
-                parse_cdx(r.body.decode("utf-8", "replace")) if r.status == 200 else ([], None)
-            )
+            page, resume = parse_cdx(await query_index(fetcher, src.cdx, params))
             rows += page
             if not resume:
                 break
@@ -76,17 +73,6 @@ async def list_wayback(src: WaybackSource, fetcher: Fetcher) -> list[Listing]:
                 )
             )
     return out
-
-
-async def _cdx(fetcher: Fetcher, endpoint: str, params: dict[str, object]) -> Response:
-    from urllib.parse import urlencode
-
-    r = await fetcher.get(f"{endpoint}?{urlencode(params, doseq=True)}")
-    if r.status == 404:  # "no captures", in the words of some servers
-        return Response(r.url, 200, "OK", r.headers, b"", r.attempts)
-    if r.status != 200:
-        raise FetchError(f"{endpoint}: CDX query answered HTTP {r.status}", url=r.url)
-    return r
 
 
 def _memento_time(r: Response, fallback: str | None) -> datetime:
