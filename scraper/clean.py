@@ -12,13 +12,13 @@ from .config import Config, load_config
 from .dates import date_from_url
 from .extract import decode_text, extract_html, looks_like_html
 from .filters.language import detect_language
-from .lines import split_lines
+from .lines import Line, split_lines
 from .metadata import Metadata, find_url, read_metadata, scan_date
 from .models import Document
 from .rules.apply import apply_text_rules
 from .rules.engine import RuleBook, load_rulebook
 
-__all__ = ["clean", "clean_with", "document_id", "rulebook_for"]
+__all__ = ["clean", "clean_lines", "clean_with", "document_id", "rulebook_for"]
 
 
 def rulebook_for(config: Config) -> RuleBook:
@@ -53,6 +53,19 @@ def clean_with(
     source: str = "text",
 ) -> Document:
     """`clean` with the rule book given, for runs that clean many documents."""
+    return clean_lines(book, data, url=url, captured=captured, doc_id=doc_id, source=source)[0]
+
+
+def clean_lines(
+    book: RuleBook,
+    data: str | bytes,
+    *,
+    url: str | None = None,
+    captured: datetime | None = None,
+    doc_id: str | None = None,
+    source: str = "text",
+) -> tuple[Document, list[Line]]:
+    """The Document and every input line with its decision (for `scrape explain`)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     raw_sha256 = hashlib.sha256(raw).hexdigest()
     given = Metadata()
@@ -85,7 +98,7 @@ def clean_with(
     meta, meta_removed = read_metadata(lines, rules, given)
     body = "\n\n".join(line.plain for line in lines if line.kept)
     final_url = meta.url or url
-    return Document(
+    doc = Document(
         id=doc_id or document_id(final_url, captured, raw_sha256),
         text=body,
         url=final_url,
@@ -100,6 +113,7 @@ def clean_with(
         raw_sha256=raw_sha256,
         rule_version=rules.label,
     )
+    return doc, lines
 
 
 def clean(

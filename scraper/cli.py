@@ -223,3 +223,113 @@ def _collect_summary(report: Any, dry_run: bool) -> Table:
     for reason, n in report.reasons.most_common():
         t.add_row(f"  {reason}", "", "", str(n), "")
     return t
+
+
+@cli.command()
+@config_option
+@click.argument("target")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line, for machines.")
+def explain(config: Config, target: str, as_json: bool) -> None:
+    """Show each line of FILE_OR_URL with its decision: kept, or dropped by which rule."""
+    from .explain import explain as run
+    from .explain import explain_source
+
+    data, url = explain_source(target, config)
+    doc, decisions = run(data, config, url=url)
+    if as_json:
+        for d in decisions:
+            click.echo(json.dumps(d.as_dict(), ensure_ascii=False))
+        return
+    out = Console(highlight=False)
+    out.print(
+        f"[bold]{doc.title or '(no title)'}[/]  publisher={doc.publisher} rules={doc.rule_version}"
+    )
+    styles = {"kept": "green", "dropped": "red", "title": "cyan", "meta": "cyan"}
+    for d in decisions:
+        why = f"{d.decision}" + (f" by {d.rule} ({d.kind})" if d.decision == "dropped" else "")
+        out.print(f"{d.n:>4} [{styles[d.decision]}]{why:<44}[/] ", end="")
+        out.print(d.text, markup=False)
+
+
+@cli.group()
+def rules() -> None:
+    """Check the rule fixtures, and suggest rules from repeated lines."""
+
+
+@rules.command(name="test")
+@click.argument("publisher", required=False)
+@click.option(
+    "--update", is_flag=True, help="Rewrite expected outputs that differ, after a review."
+)
+def rules_test(publisher: str | None, update: bool) -> None:
+    """Run every rule version against its fixture; show a diff where the output differs."""
+    import difflib
+
+    from .rules.engine import load_rulebook
+    from .rules.fixtures import check_fixture, find_fixtures, update_fixture
+
+    fixtures = find_fixtures()
+    if publisher:
+        names = {Path(f.path).stem.lstrip("_"): f.rules.publisher for f in load_rulebook().files}
+        wanted = publisher.casefold()
+        fixtures = {
+            k: f for k, f in fixtures.items() if wanted in (k[0], names.get(k[0], "").casefold())
+        }
+        if not fixtures:
+            raise click.ClickException(f"no fixtures for {publisher!r}")
+    failed = 0
+    for (stem, version), fx in sorted(fixtures.items()):
+        expected, actual = check_fixture(fx)
+        if expected == actual:
+            click.echo(f"ok      {stem}/{version}")
+            continue
+        failed += 1
+        click.echo(f"DIFFERS {stem}/{version}")
+        a, b = (
+            json.dumps(x, indent=1, ensure_ascii=False).splitlines() for x in (expected, actual)
+        )
+        for line in difflib.unified_diff(a, b, "expected", "now", lineterm="", n=1):
+            click.echo("    " + line)
+        if update and click.confirm(f"Write the new output as {stem}/{version}'s expected output?"):
+            update_fixture(fx, actual)
+            failed -= 1
+    if failed:
+        raise click.ClickException(f"{failed} fixture(s) differ")
+
+
+@rules.command(name="suggest")
+@config_option
+@click.argument("publisher")
+@click.option(
+    "--min-share",
+    type=click.FloatRange(0, 1),
+    default=0.2,
+    show_default=True,
+    help="Share of the publisher's documents a line must appear in.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the rule file here (default: print it).",
+)
+def rules_suggest(config: Config, publisher: str, min_share: float, output: Path | None) -> None:
+    """Suggest rules for PUBLISHER from lines that repeat across its documents."""
+    import re
+
+    from .suggest import render_rule_file, suggest
+
+    found = suggest(config, publisher, min_share=min_share)
+    if not found.documents:
+        raise click.ClickException(
+            f"no documents of publisher {publisher!r} in the configured sources"
+        )
+    slug = re.sub(r"[^a-z0-9]+", "-", publisher.casefold()).strip("-")
+    text = render_rule_file(found, slug=slug)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        console.print(
+            f"{len(found.rules)} suggested rule(s) from {found.documents} documents in {output}"
+        )
+    else:
+        click.echo(text, nl=False)

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..models import Document
 
-__all__ = ["Fixture", "find_fixtures", "fixture_dir", "observed"]
+__all__ = ["Fixture", "check_fixture", "find_fixtures", "fixture_dir", "observed", "update_fixture"]
 
 
 def fixture_dir() -> Path:
@@ -70,3 +70,17 @@ def observed(doc: Document) -> dict[str, Any]:
         "paragraphs": doc.text.split("\n\n") if doc.text else [],
         "removed": [f"{r.rule} ({r.kind}): {r.text}" for r in doc.removed],
     }
+
+
+def check_fixture(fx: Fixture) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(expected, actual) for one fixture, cleaned with the packaged rules."""
+    from ..clean import clean
+
+    doc = clean(fx.input_path.read_bytes(), url=fx.url, captured=fx.captured)
+    return fx.spec.get("expected", {}), observed(doc)
+
+
+def update_fixture(fx: Fixture, actual: dict[str, Any]) -> None:
+    spec = {**fx.spec, "expected": actual}
+    text = json.dumps(spec, indent=2, ensure_ascii=False) + "\n"
+    (fx.folder / "expected.json").write_text(text, encoding="utf-8")

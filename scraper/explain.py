@@ -1,0 +1,56 @@
+"""Why each line of a document was kept or dropped: the view behind `scrape explain`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .clean import clean_lines, rulebook_for
+from .config import Config
+from .errors import InputError
+from .models import Document
+
+__all__ = ["LineDecision", "explain", "explain_source"]
+
+
+@dataclass(frozen=True, slots=True)
+class LineDecision:
+    n: int  # line number in the input (for HTML: in trafilatura's text)
+    text: str
+    decision: str  # kept | dropped | title | meta
+    rule: str | None
+    kind: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def explain(
+    data: str | bytes, config: Config, *, url: str | None = None
+) -> tuple[Document, list[LineDecision]]:
+    doc, lines = clean_lines(rulebook_for(config), data, url=url)
+    out = []
+    for line in lines:
+        if line.removed is None:
+            out.append(LineDecision(line.n, line.plain, "kept", None, None))
+            continue
+        rule, kind = line.removed
+        decision = "title" if kind == "title" else "meta" if rule.startswith("meta.") else "dropped"
+        out.append(LineDecision(line.n, line.plain or line.raw, decision, rule, kind))
+    return doc, out
+
+
+def explain_source(target: str, config: Config) -> tuple[bytes, str | None]:
+    """The bytes to explain: a local file, or a url looked up in the raw store."""
+    from .collect import store_folder
+    from .fetch.store import iter_store
+
+    path = Path(target)
+    if path.exists():
+        return path.read_bytes(), None
+    if target.startswith(("http://", "https://")):
+        for capture in iter_store(store_folder(config)):
+            if capture.url == target:
+                return capture.content, capture.url
+    raise InputError(f"{target}: no such file, and no capture of that url in the raw store")

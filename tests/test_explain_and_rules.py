@@ -1,0 +1,161 @@
+"""`scrape explain`, `scrape rules test` and `scrape rules suggest`."""
+
+import json
+import random
+import shutil
+
+from click.testing import CliRunner
+from conftest import scrape
+
+from scraper.cli import cli
+
+SUBJECTS = [
+    "The council",
+    "Local police",
+    "The mayor",
+    "Hospital staff",
+    "Farmers",
+    "Teachers",
+    "The court",
+]
+VERBS = ["approved", "questioned", "delayed", "announced", "rejected", "praised", "reviewed"]
+OBJECTS = [
+    "the new budget",
+    "a bridge repair",
+    "the water plan",
+    "a school merger",
+    "bus fares",
+    "the harbour lease",
+]
+DAYS = [
+    "on Monday",
+    "on Tuesday",
+    "on Wednesday",
+    "late on Thursday",
+    "on Friday",
+    "over the weekend",
+]
+SECTIONS = ["World", "Europe", "Business", "Local", "Sport"]
+
+
+def gazette_pages(folder, n=30, seed=7):
+    rng = random.Random(seed)
+    article_lines = []
+    for i in range(n):
+        body = [
+            f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(DAYS)}, "
+            f"according to document {i}-{j} seen by reporters."
+            for j in range(4)
+        ]
+        article_lines += body
+        text = "\n\n".join(
+            [
+                f"Harbour Town Story {i}",
+                f"Listen to this story ({rng.randint(2, 9)} min)",
+                *body,
+                f"Filed under: {rng.choice(SECTIONS)}",
+                "The Gazette digital desk produced this story.",
+                "Original url:",
+                f"<https://www.dailygazette.net/2013/05/{i:02d}/story-{i}>",
+            ]
+        )
+        (folder / f"g{i:02d}.txt").write_text(text + "\n")
+    return article_lines
+
+
+def test_explain_prints_each_line_with_its_decision(project):
+    result = scrape("explain", "seeds/002_35d9d13e12187506.txt", "--json", cwd=project)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    by_text = {r["text"]: r for r in rows}
+    assert by_text["Support The Moscow Times!"]["decision"] == "dropped"
+    assert by_text["Support The Moscow Times!"]["kind"] == "donation"
+    assert (
+        by_text["Russia Seeking Turkish Help Evacuating Soldiers From Syria – Reports"]["decision"]
+        == "title"
+    )
+    assert by_text["AFP contributed reporting."]["decision"] == "kept"
+    assert [r["n"] for r in rows] == sorted(r["n"] for r in rows)
+    plain = scrape("explain", "seeds/002_35d9d13e12187506.txt", cwd=project)
+    assert "\x1b[" not in plain.stdout  # piped: no colour codes
+    assert "dropped by mt-donation-letter (donation)" in plain.stdout
+
+
+def test_explain_a_missing_target_is_one_line(project):
+    result = scrape("explain", "nope.txt", cwd=project)
+    assert result.returncode == 1 and "nope.txt: no such file" in result.stderr
+
+
+def test_rules_test_passes_then_shows_a_diff_and_updates_after_review(tmp_path, monkeypatch):
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["rules", "test"])
+    assert ok.exit_code == 0 and ok.output.count("ok ") == 6
+    copy = tmp_path / "fixtures"
+    from scraper.rules import fixtures as fx
+
+    shutil.copytree(fx.fixture_dir(), copy)
+    spec_path = copy / "dailykos" / "v1" / "expected.json"
+    spec = json.loads(spec_path.read_text())
+    spec["expected"]["title"] = "An outdated title"
+    spec_path.write_text(json.dumps(spec))
+    monkeypatch.setattr(fx, "fixture_dir", lambda: copy)
+    differs = runner.invoke(cli, ["rules", "test", "Daily Kos"])
+    assert differs.exit_code == 1
+    assert (
+        "DIFFERS dailykos/v1" in differs.output
+        and '- "title": "An outdated title"' in differs.output
+    )
+    declined = runner.invoke(cli, ["rules", "test", "dailykos", "--update"], input="n\n")
+    assert declined.exit_code == 1 and "An outdated title" in spec_path.read_text()
+    updated = runner.invoke(cli, ["rules", "test", "dailykos", "--update"], input="y\n")
+    assert updated.exit_code == 0, updated.output
+    assert runner.invoke(cli, ["rules", "test", "dailykos"]).exit_code == 0
+
+
+def test_rules_suggest_finds_the_three_kinds_and_no_article_sentence(project):
+    gazette = project / "gazette"
+    gazette.mkdir()
+    article_lines = gazette_pages(gazette)
+    (project / "config.yaml").write_text(
+        "sources:\n  - seeds: {dir: gazette}\nfilters: {min_words: 5}\n"
+    )
+    result = scrape("rules", "suggest", "dailygazette.net", "-o", "gazette.yaml", cwd=project)
+    assert result.returncode == 0, result.stderr
+    text = (project / "gazette.yaml").read_text()
+    import yaml
+
+    from scraper.rules.engine import load_rule_file
+
+    rules = load_rule_file(project / "gazette.yaml").rules.versions[0].text.drop_lines
+    kinds = {r.kind for r in rules}
+    assert {"site-promo", "navigation", "attribution"} <= kinds, text
+    assert "in 30 of 30 documents" in text
+    for probe in [
+        "Listen to this story (4 min)",
+        "Filed under: Sport",
+        "The Gazette digital desk produced this story.",
+    ]:
+        assert any(r.pattern.search(probe) for r in rules), probe
+    for line in article_lines:
+        assert not any(r.pattern.search(line) for r in rules), line
+    assert yaml.safe_load(text)["versions"][0]["id"] == "suggested"
+
+    # nothing applies until config.yaml lists the file; then the lines go
+    before = scrape("explain", "gazette/g03.txt", cwd=project).stdout
+    assert "kept" in before and "Filed under" in before
+    (project / "config.yaml").write_text(
+        "sources:\n  - seeds: {dir: gazette}\nfilters: {min_words: 5}\nrules: [gazette.yaml]\n"
+    )
+    after = scrape("explain", "gazette/g03.txt", "--json", cwd=project)
+    decisions = {
+        json.loads(x)["text"]: json.loads(x)["decision"] for x in after.stdout.splitlines()
+    }
+    assert (
+        decisions[
+            "Filed under: "
+            + next(t.split(": ")[1] for t in decisions if t.startswith("Filed under"))
+        ]
+        == "dropped"
+    )
+    assert decisions["The Gazette digital desk produced this story."] == "dropped"
+    assert all(d == "kept" for t, d in decisions.items() if "according to document" in t)
