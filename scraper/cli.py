@@ -333,3 +333,21 @@ def rules_suggest(config: Config, publisher: str, min_share: float, output: Path
         )
     else:
         click.echo(text, nl=False)
+
+
+@cli.command()
+@config_option
+@click.argument("version", default="latest")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("report.html"),
+    show_default=True,
+    help="Where to write the page.",
+)
+def report(config: Config, version: str, output: Path) -> None:
+    """Write a self-contained HTML report of a dataset version (default: the latest)."""
+    from .report import write_report
+
+    console.print(f"report written to {write_report(config, version, output)}")

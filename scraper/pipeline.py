@@ -129,5 +129,11 @@ def run_clean(
         rules_sha256=book.digests(),
         code_version=code_version(),
         force_version=force_version,
+        run=lambda: {
+            "inputs": report.seen,
+            "documents": report.documents,
+            "dropped": dict(sorted(report.dropped.items())),
+            "failed": [{"id": s.id, "reason": s.reason} for s in report.skipped],
+        },
     )
     return report

@@ -57,6 +57,7 @@ class VersionRecord(BaseModel):
     counts: dict[str, dict[str, Any]]  # per source, publisher, language, removed kind; period
     changes: dict[str, Any]  # counts and (capped) lists of documents against the previous version
     shards: list[Shard]
+    run: dict[str, Any] = {}  # what the run that made it saw: inputs, drops by reason, failures
 
     @property
     def config(self) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -161,6 +161,7 @@ def write_version(
     code_version: str,
     force_version: str | None = None,
     now: datetime | None = None,
+    run: Callable[[], dict[str, Any]] | None = None,
 ) -> Outcome:
     """Stream rows into shards and record a new version if the content changed."""
     root.mkdir(parents=True, exist_ok=True)
@@ -202,6 +203,7 @@ def write_version(
         counts=counts.as_dict(),
         changes=_changes(diff, prev.rules_sha256 if prev else {}, rules_sha256),
         shards=shard_records(shards),
+        run=run() if run else {},  # called after the rows ran out: the run's counts are final
     )
     records.append(record)
     save_versions(root, records)  # the commit point
