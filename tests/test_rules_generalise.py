@@ -136,6 +136,10 @@ KEEP = [
     "Dear readers of this column will remember the promises of 2011.",
     "Advertising revenue at state media fell by a third last year.",
     "Independent journalism is all but impossible in Syria, reporters said.",
+    # tables, as trafilatura writes them: rows of figures between pipes
+    "| 1 | Kyle Busch | 5040 | 5 | 1 | 17 | 27 |",
+    "| Pos | Player | Plays | % | Stats |",
+    "| HD | THE HOME DEPOT INC. | 225.86 | -12.99 | -5.44% |",
 ]
 
 

@@ -130,6 +130,18 @@ def _line_rules(lines: list[Line], rules: ActiveRules, out: Found) -> None:
 
 
 _SEPARATORS = re.compile(r"\s(?:»|›|>|/|\||::)\s|\s?[»›]\s?")
+_TRAIL_SEGMENT_WORDS = 5
+
+
+def _is_trail(text: str) -> bool:
+    """Section names between separators: short labels, not a table row of figures."""
+    if text.startswith("|") or text.endswith("|"):
+        return False  # a table row, as trafilatura writes tables
+    segments = [seg.strip() for seg in _SEPARATORS.split(text) if seg.strip()]
+    return all(
+        len(seg.split()) <= _TRAIL_SEGMENT_WORDS and not any(ch.isdigit() for ch in seg)
+        for seg in segments[:-1]  # the last one may be the (longer) title
+    )
 
 
 def _breadcrumbs(lines: list[Line], rules: ActiveRules, out: Found) -> None:
@@ -139,7 +151,7 @@ def _breadcrumbs(lines: list[Line], rules: ActiveRules, out: Found) -> None:
             text = line.plain
             if line.words > rule.max_words:
                 continue
-            seps = len(_SEPARATORS.findall(text))
+            seps = len(_SEPARATORS.findall(text)) if _is_trail(text) else 0
             tail_is_title = text.casefold().endswith(nxt.plain.casefold()) and text != nxt.plain
             if seps >= rule.min_separators or (
                 rule.pattern.search(text) and (tail_is_title or seps)
