@@ -12,14 +12,21 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from .config import Config, load_config
 from .errors import ScraperError
 from .package import load_versions
 from .package.history import diff_versions
-from .pipeline import RunReport, read_captures, run_clean
+from .pipeline import RunReport, count_captures, run_clean
 
 console = Console(stderr=True)
 
@@ -80,14 +87,33 @@ def _summary(report: RunReport, config: Config) -> Table:
 @cli.command()
 @config_option
 @click.option("--version", "force_version", help="Version number to give the new version (X.Y.Z).")
-def clean(config: Config, force_version: str | None) -> None:
+@click.option(
+    "--workers", type=click.IntRange(min=1), help="Processes to clean with (default: all cores)."
+)
+def clean(config: Config, force_version: str | None, workers: int | None) -> None:
     """Clean the collected captures and seeds into a new dataset version."""
-    total = sum(1 for _ in read_captures(config))
-    columns = (TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (
+        TextColumn("cleaning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("clean", total=total)
+        task = bar.add_task("clean", total=count_captures(config), rate="")
+        started = time.monotonic()
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+            done = bar.tasks[task].completed
+            bar.update(task, rate=f"{done / max(time.monotonic() - started, 1e-6):.1f} docs/s")
+
         report = run_clean(
-            config, force_version=force_version, progress=lambda n: bar.advance(task, n)
+            config,
+            force_version=force_version,
+            progress=advance,
+            workers=workers,
         )
     console.print(_summary(report, config))
 

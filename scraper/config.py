@@ -123,6 +123,11 @@ class Filters(_Strict):
     near_duplicates: float | None = Field(None, gt=0, le=1)
 
 
+class CleanConfig(_Strict):
+    workers: int | None = Field(None, ge=1, description="processes; default: every core")
+    timeout: float = Field(30, gt=0, description="seconds one document may take")
+
+
 class Config(_Strict):
     dataset: DatasetConfig = DatasetConfig()
     work_dir: Path = Path(".scraper")
@@ -131,6 +136,7 @@ class Config(_Strict):
     rules: list[Path] = []
     publishers: list[dict[str, Any]] = []
     filters: Filters = Filters()
+    clean: CleanConfig = CleanConfig()
     # Where the config file lives: relative paths resolve against it. Not a YAML key.
     base_dir: Path = Field(Path("."), exclude=True)
     source_file: str = Field("<defaults>", exclude=True)

@@ -6,22 +6,30 @@ inputs that cannot be cleaned are skipped with their reason, never stopping the 
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
-from .clean import clean_with, rulebook_for
+from .clean import rulebook_for
 from .config import Config, SeedsSource, WarcSource
-from .errors import InputError
 from .fetch.store import iter_store
 from .models import Capture, Document, SkippedInput
 from .package import Outcome, write_version
-from .rules.engine import RuleBook
+from .parallel import clean_in_pool
 from .sources import read_seeds
 from .sources.warcfile import read_warc_files
 
-__all__ = ["RunReport", "clean_captures", "filter_documents", "read_captures", "run_clean"]
+__all__ = [
+    "RunReport",
+    "clean_captures",
+    "count_captures",
+    "filter_documents",
+    "read_captures",
+    "run_clean",
+    "unique_captures",
+]
 
 Progress = Callable[[int], None]
 
@@ -57,9 +65,29 @@ def read_captures(config: Config) -> Iterator[Capture]:
     yield from iter_store(config.path(config.work_dir) / "warc")
 
 
-def clean_captures(
-    captures: Iterable[Capture], book: RuleBook, report: RunReport
-) -> Iterator[Document]:
+def count_captures(config: Config) -> int | None:
+    """How many captures `read_captures` will give, without reading them (None: unknown)."""
+    total = 0
+    for entry in config.sources:
+        if isinstance(entry.settings, SeedsSource):
+            total += sum(
+                1 for p in config.path(entry.settings.dir).glob(entry.settings.glob) if p.is_file()
+            )
+        elif isinstance(entry.settings, WarcSource):
+            return None
+    state = config.path(config.work_dir) / "state.sqlite"
+    if state.exists():
+        with sqlite3.connect(state) as db:
+            total += db.execute(
+                "select count(*) from captures where status = 'fetched'"
+            ).fetchone()[0]
+    elif (config.path(config.work_dir) / "warc").is_dir():
+        return None
+    return total
+
+
+def unique_captures(captures: Iterable[Capture], report: RunReport) -> Iterator[Capture]:
+    """Count inputs, and pass each capture id once (a store can hold a capture twice)."""
     seen: set[str] = set()
     for cap in captures:
         report.seen += 1
@@ -67,19 +95,25 @@ def clean_captures(
             report.skipped.append(SkippedInput(cap.id, "the same capture twice in the inputs"))
             continue
         seen.add(cap.id)
-        try:
-            doc = clean_with(
-                book,
-                cap.content,
-                url=cap.url,
-                captured=cap.capture_time,
-                doc_id=cap.id,
-                source=cap.source,
-            )
-        except InputError as e:
-            report.skipped.append(SkippedInput(cap.id, str(e)))
+        yield cap
+
+
+def clean_captures(
+    captures: Iterable[Capture],
+    config: Config,
+    report: RunReport,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> Iterator[Document]:
+    """Clean in worker processes; documents that fail are recorded, not raised."""
+    for result in clean_in_pool(unique_captures(captures, report), config, workers=workers):
+        if progress:
+            progress(1)
+        if isinstance(result, SkippedInput):
+            report.skipped.append(result)
             continue
-        yield doc
+        yield result
 
 
 def filter_documents(
@@ -104,21 +138,19 @@ def filter_documents(
 
 
 def run_clean(
-    config: Config, *, force_version: str | None = None, progress: Progress | None = None
+    config: Config,
+    *,
+    force_version: str | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
 ) -> RunReport:
     """Clean every capture the sources hold and write a dataset version if content changed."""
     report = RunReport()
     book = rulebook_for(config)
-
-    def counted(caps: Iterable[Capture]) -> Iterator[Capture]:
-        for cap in caps:
-            yield cap
-            if progress:
-                progress(1)
-
-    docs = filter_documents(
-        clean_captures(counted(read_captures(config)), book, report), config, report
+    cleaned = clean_captures(
+        read_captures(config), config, report, workers=workers, progress=progress
     )
+    docs = filter_documents(cleaned, config, report)
     report.outcome = write_version(
         (d.row() for d in docs),
         config.path(config.dataset.dir),
@@ -133,7 +165,9 @@ def run_clean(
             "inputs": report.seen,
             "documents": report.documents,
             "dropped": dict(sorted(report.dropped.items())),
-            "failed": [{"id": s.id, "reason": s.reason} for s in report.skipped],
+            "failed": sorted(
+                ({"id": s.id, "reason": s.reason} for s in report.skipped), key=lambda f: f["id"]
+            ),
         },
     )
     return report
