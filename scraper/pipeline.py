@@ -6,6 +6,7 @@ inputs that cannot be cleaned are skipped with their reason, never stopping the 
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -15,8 +16,10 @@ from importlib.metadata import PackageNotFoundError, version
 from .clean import rulebook_for
 from .config import Config, SeedsSource, WarcSource
 from .fetch.store import iter_store
+from .filters.dedup import DEDUP_SETTINGS, Deduplicator, Duplicate
 from .models import Capture, Document, SkippedInput
-from .package import Outcome, write_version
+from .package import Outcome, load_versions, write_version
+from .package.shards import iter_rows
 from .parallel import clean_in_pool
 from .sources import read_seeds
 from .sources.warcfile import read_warc_files
@@ -32,6 +35,7 @@ __all__ = [
 ]
 
 Progress = Callable[[int], None]
+_LISTED_DUPLICATES = 10_000  # in versions.json; the count is always complete
 
 
 def code_version() -> str:
@@ -51,6 +55,7 @@ class RunReport:
     dropped: Counter[str] = field(default_factory=Counter)
     removed_by_kind: Counter[str] = field(default_factory=Counter)
     outcome: Outcome | None = None
+    duplicates: list[Duplicate] = field(default_factory=list)
 
 
 def read_captures(config: Config) -> Iterator[Capture]:
@@ -132,8 +137,28 @@ def filter_documents(
         if reason:
             report.dropped[reason] += 1
             continue
-        report.removed_by_kind.update(r.kind for r in doc.removed)
+        yield doc
+
+
+def deduplicate(docs: Iterable[Document], config: Config, report: RunReport) -> Iterator[Document]:
+    """Drop exact and near-duplicates (filters.near_duplicates); record which copy was kept."""
+    root = config.path(config.dataset.dir)
+    records = load_versions(root)
+    latest = records[-1].shard_paths if records else []
+    previous = frozenset(r["id"] for r in iter_rows(root, latest, ["id"]))
+    dedup = Deduplicator(config.filters.near_duplicates, previous)
+    kept = dedup.run(docs)
+    yield from kept
+    report.duplicates = dedup.dropped
+    for d in dedup.dropped:
+        report.dropped["exact duplicate" if d.similarity == 1.0 else "near-duplicate"] += 1
+
+
+def tally(docs: Iterable[Document], report: RunReport) -> Iterator[Document]:
+    """Count what goes into the dataset: documents, and removed spans per kind."""
+    for doc in docs:
         report.documents += 1
+        report.removed_by_kind.update(r.kind for r in doc.removed)
         yield doc
 
 
@@ -150,7 +175,7 @@ def run_clean(
     cleaned = clean_captures(
         read_captures(config), config, report, workers=workers, progress=progress
     )
-    docs = filter_documents(cleaned, config, report)
+    docs = tally(deduplicate(filter_documents(cleaned, config, report), config, report), report)
     report.outcome = write_version(
         (d.row() for d in docs),
         config.path(config.dataset.dir),
@@ -165,6 +190,8 @@ def run_clean(
             "inputs": report.seen,
             "documents": report.documents,
             "dropped": dict(sorted(report.dropped.items())),
+            "dedup": {**DEDUP_SETTINGS, "threshold": config.filters.near_duplicates},
+            "duplicates": [dataclasses.asdict(d) for d in report.duplicates[:_LISTED_DUPLICATES]],
             "failed": sorted(
                 ({"id": s.id, "reason": s.reason} for s in report.skipped), key=lambda f: f["id"]
             ),

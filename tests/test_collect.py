@@ -128,9 +128,12 @@ def test_wayback_collect_then_clean(project):
     cleaned = scrape("clean", cwd=project)
     assert cleaned.returncode == 0, cleaned.stderr
     rows = list(load(project / "dataset"))
-    assert len(rows) == 4  # this config has no seeds source
+    assert len(rows) == 3  # no seeds source; the later capture of the same text is a duplicate
     archived = [r for r in rows if r["source"] == "wayback"]
-    assert len({r["id"] for r in archived}) == 4
+    assert len({r["id"] for r in archived}) == 3
+    evacuation = [c for c in captures if c.url.endswith("/evacuation")]
+    kept = next(r for r in rows if r["url"] and r["url"].endswith("/evacuation"))
+    assert kept["capture_time"] == min(c.capture_time for c in evacuation)  # the earliest stays
     assert {r["title"] for r in archived} == {
         "Russia prepares evacuation",
         "Talks in Geneva",
@@ -190,7 +193,7 @@ def test_local_warc_files_are_a_source(project, tmp_path):
     write_config(project, "  - warc: {paths: ['archives/*.warc.gz']}\n")
     assert scrape("clean", cwd=project).returncode == 0
     rows = list(load(project / "dataset"))
-    assert {r["source"] for r in rows} == {"warc"} and len(rows) == 4
+    assert {r["source"] for r in rows} == {"warc"} and len(rows) == 3  # one exact duplicate
 
 
 def test_kill_9_mid_run_then_rerun_loses_and_refetches_nothing(project):
