@@ -90,7 +90,12 @@ def _summary(report: RunReport, config: Config) -> Table:
 @click.option(
     "--workers", type=click.IntRange(min=1), help="Processes to clean with (default: all cores)."
 )
-def clean(config: Config, force_version: str | None, workers: int | None) -> None:
+@click.option(
+    "--scheduler", help="Clean on Dask: 'local' starts a LocalCluster, or tcp://HOST:PORT."
+)
+def clean(
+    config: Config, force_version: str | None, workers: int | None, scheduler: str | None
+) -> None:
     """Clean the collected captures and seeds into a new dataset version."""
     columns = (
         TextColumn("cleaning"),
@@ -114,6 +119,7 @@ def clean(config: Config, force_version: str | None, workers: int | None) -> Non
             force_version=force_version,
             progress=advance,
             workers=workers,
+            scheduler=scheduler,
         )
     console.print(_summary(report, config))
 

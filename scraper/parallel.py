@@ -23,7 +23,7 @@ from .config import Config
 from .errors import InputError
 from .models import Capture, Document, SkippedInput
 
-__all__ = ["clean_in_pool", "default_workers"]
+__all__ = ["clean_in_pool", "clean_on_dask", "default_workers"]
 
 _IN_FLIGHT_PER_WORKER = 4
 _config: Config | None = None
@@ -39,11 +39,12 @@ def _init(config: Config) -> None:
     rulebook_for(config)  # load and compile the rules once per worker
 
 
-def _clean_one(cap: Capture) -> Document | SkippedInput:
-    assert _config is not None
+def _clean_one(cap: Capture, config: Config | None = None) -> Document | SkippedInput:
+    config = config or _config
+    assert config is not None
     try:
         return clean_with(
-            rulebook_for(_config),
+            rulebook_for(config),
             cap.content,
             url=cap.url,
             captured=cap.capture_time,
@@ -85,3 +86,56 @@ def clean_in_pool(
         except BaseException:  # Ctrl-C or a failure downstream: stop the workers now
             pool.stop()
             raise
+
+
+def clean_on_dask(
+    captures: Iterable[Capture], config: Config, *, scheduler: str, workers: int | None = None
+) -> Iterator[Document | SkippedInput]:
+    """The same cleaning on a Dask cluster: `local` starts a LocalCluster, else an address.
+
+    Work goes out in batches of a few tasks per worker thread (`pure=False`: two identical
+    captures are two tasks). A document still running after `clean.timeout` is recorded as
+    failed and its task cancelled; a thread already running it finishes on its own.
+    """
+    try:
+        from distributed import Client, LocalCluster, wait
+    except ImportError:
+        raise ImportError("the Dask scheduler needs: pip install 'scraper[dask]'") from None
+    cluster = None
+    if scheduler == "local":
+        cluster = LocalCluster(
+            n_workers=workers or config.clean.workers or default_workers(),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        )
+        scheduler = cluster.scheduler_address
+    timeout = config.clean.timeout
+    try:
+        with Client(scheduler) as client:
+            slots = max(1, sum(client.nthreads().values())) * _IN_FLIGHT_PER_WORKER
+            batch: list[Capture] = []
+            for cap in captures:
+                batch.append(cap)
+                if len(batch) >= slots:
+                    yield from _dask_batch(client, wait, batch, config, timeout)
+                    batch = []
+            if batch:
+                yield from _dask_batch(client, wait, batch, config, timeout)
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _dask_batch(client, wait, batch: list[Capture], config: Config, timeout: float):
+    futures = client.map(_clean_one, batch, config=config, pure=False)
+    wait(futures, timeout=timeout * len(batch))
+    for cap, future in zip(batch, futures, strict=True):
+        if future.status == "finished":
+            yield future.result()
+        elif future.status == "error":
+            e = future.exception()
+            yield SkippedInput(cap.id, f"cleaning failed: {type(e).__name__}: {e}")
+        else:
+            future.cancel()
+            yield SkippedInput(cap.id, f"cleaning took over {timeout:g} s (clean.timeout)")

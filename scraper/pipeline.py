@@ -20,7 +20,7 @@ from .filters.dedup import DEDUP_SETTINGS, Deduplicator, Duplicate
 from .models import Capture, Document, SkippedInput
 from .package import Outcome, load_versions, write_version
 from .package.shards import iter_rows
-from .parallel import clean_in_pool
+from .parallel import clean_in_pool, clean_on_dask
 from .sources import read_seeds
 from .sources.warcfile import read_warc_files
 
@@ -109,10 +109,16 @@ def clean_captures(
     report: RunReport,
     *,
     workers: int | None = None,
+    scheduler: str | None = None,
     progress: Progress | None = None,
 ) -> Iterator[Document]:
-    """Clean in worker processes; documents that fail are recorded, not raised."""
-    for result in clean_in_pool(unique_captures(captures, report), config, workers=workers):
+    """Clean in worker processes (or on Dask); documents that fail are recorded, not raised."""
+    unique = unique_captures(captures, report)
+    if scheduler:
+        results = clean_on_dask(unique, config, scheduler=scheduler, workers=workers)
+    else:
+        results = clean_in_pool(unique, config, workers=workers)
+    for result in results:
         if progress:
             progress(1)
         if isinstance(result, SkippedInput):
@@ -168,12 +174,18 @@ def run_clean(
     force_version: str | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    scheduler: str | None = None,
 ) -> RunReport:
     """Clean every capture the sources hold and write a dataset version if content changed."""
     report = RunReport()
     book = rulebook_for(config)
     cleaned = clean_captures(
-        read_captures(config), config, report, workers=workers, progress=progress
+        read_captures(config),
+        config,
+        report,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
     )
     docs = tally(deduplicate(filter_documents(cleaned, config, report), config, report), report)
     report.outcome = write_version(

@@ -49,3 +49,95 @@ def test_a_document_that_hangs_fails_alone(project):
     assert record["num_examples"] == 5 + 24  # everything else was cleaned
     failed = {f["id"]: f["reason"] for f in record["run"]["failed"]}
     assert "took over 2 s" in failed["zz_hang"] and "binary" in failed["zz_binary"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_dask_gives_the_same_bytes_as_the_process_pool(project, tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from distributed import LocalCluster
+
+    from scraper import load_config
+    from scraper.pipeline import run_clean
+
+    corpus(project)
+    copies = {}
+    for name in ("threads", "local", "external"):
+        copies[name] = tmp_path / name
+        shutil.copytree(project, copies[name])
+    assert scrape("clean", "--workers", "2", cwd=project, env=EPOCH).returncode == 0
+    expected = tree_digest(project / "dataset")
+
+    # an in-process cluster (starts in a blink), through the library
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
+    with LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster:
+        run_clean(
+            load_config(copies["threads"] / "config.yaml"), scheduler=cluster.scheduler_address
+        )
+    assert tree_digest(copies["threads"] / "dataset") == expected
+
+    # --scheduler local: a LocalCluster of processes
+    local = scrape(
+        "clean", "--scheduler", "local", "--workers", "2", cwd=copies["local"], env=EPOCH
+    )
+    assert local.returncode == 0, local.stderr
+    assert tree_digest(copies["local"] / "dataset") == expected
+
+    # an existing cluster: dask scheduler + dask worker, connected to by address
+    bin_dir = Path(sys.executable).parent
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    procs = [
+        subprocess.Popen(
+            [
+                str(bin_dir / "dask"),
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-dashboard",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
+    try:
+        time.sleep(1.5)
+        procs.append(
+            subprocess.Popen(
+                [
+                    str(bin_dir / "dask"),
+                    "worker",
+                    address,
+                    "--nworkers",
+                    "2",
+                    "--nthreads",
+                    "1",
+                    "--no-dashboard",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        from distributed import Client
+
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=60)
+        external = scrape("clean", "--scheduler", address, cwd=copies["external"], env=EPOCH)
+        assert external.returncode == 0, external.stderr
+        assert tree_digest(copies["external"] / "dataset") == expected
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+            p.wait(timeout=20)
