@@ -26,6 +26,7 @@ from .models import Capture, Document, SkippedInput
 __all__ = ["clean_in_pool", "clean_on_dask", "default_workers"]
 
 _IN_FLIGHT_PER_WORKER = 4
+_PER_DASK_TASK = 8  # captures per Dask task: its per-task overhead is ~1 ms
 _config: Config | None = None
 
 
@@ -93,9 +94,10 @@ def clean_on_dask(
 ) -> Iterator[Document | SkippedInput]:
     """The same cleaning on a Dask cluster: `local` starts a LocalCluster, else an address.
 
-    Work goes out in batches of a few tasks per worker thread (`pure=False`: two identical
-    captures are two tasks). A document still running after `clean.timeout` is recorded as
-    failed and its task cancelled; a thread already running it finishes on its own.
+    The config is scattered once; work goes out in rounds of a few tasks per worker thread,
+    each task cleaning a few captures (`pure=False`: identical inputs stay separate tasks).
+    A task still running after the time limit has its captures recorded as failed and is
+    cancelled; a thread already running it finishes on its own.
     """
     try:
         from distributed import Client, LocalCluster, wait
@@ -113,29 +115,38 @@ def clean_on_dask(
     timeout = config.clean.timeout
     try:
         with Client(scheduler) as client:
-            slots = max(1, sum(client.nthreads().values())) * _IN_FLIGHT_PER_WORKER
+            [config_ref] = client.scatter([config], broadcast=True)  # sent once, not per task
+            slots = max(1, sum(client.nthreads().values())) * _IN_FLIGHT_PER_WORKER * _PER_DASK_TASK
             batch: list[Capture] = []
             for cap in captures:
                 batch.append(cap)
                 if len(batch) >= slots:
-                    yield from _dask_batch(client, wait, batch, config, timeout)
+                    yield from _dask_batch(client, wait, batch, config_ref, timeout)
                     batch = []
             if batch:
-                yield from _dask_batch(client, wait, batch, config, timeout)
+                yield from _dask_batch(client, wait, batch, config_ref, timeout)
     finally:
         if cluster is not None:
             cluster.close()
 
 
-def _dask_batch(client, wait, batch: list[Capture], config: Config, timeout: float):
-    futures = client.map(_clean_one, batch, config=config, pure=False)
+def _clean_many(caps: list[Capture], config: Config) -> list[Document | SkippedInput]:
+    return [_clean_one(cap, config) for cap in caps]
+
+
+def _dask_batch(client, wait, batch: list[Capture], config, timeout: float):
+    """One round of tasks; each task cleans a few captures, to keep scheduler overhead low."""
+    groups = [batch[i : i + _PER_DASK_TASK] for i in range(0, len(batch), _PER_DASK_TASK)]
+    futures = client.map(_clean_many, groups, config=config, pure=False)
     wait(futures, timeout=timeout * len(batch))
-    for cap, future in zip(batch, futures, strict=True):
+    for group, future in zip(groups, futures, strict=True):
         if future.status == "finished":
-            yield future.result()
-        elif future.status == "error":
+            yield from future.result()
+            continue
+        if future.status == "error":
             e = future.exception()
-            yield SkippedInput(cap.id, f"cleaning failed: {type(e).__name__}: {e}")
+            reason = f"cleaning failed: {type(e).__name__}: {e}"
         else:
             future.cancel()
-            yield SkippedInput(cap.id, f"cleaning took over {timeout:g} s (clean.timeout)")
+            reason = f"cleaning took over {timeout:g} s (clean.timeout)"
+        yield from (SkippedInput(cap.id, reason) for cap in group)
