@@ -21,7 +21,7 @@ from pathlib import Path
 import trafilatura
 
 from scraper import InputError
-from scraper.clean import clean_with, rulebook_for
+from scraper.clean import clean_lines, rulebook_for
 from scraper.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,8 +54,8 @@ def main() -> int:
     if not pages:
         sys.exit(f"no pages in {html_dir}")
 
-    ours_text = lambda b: clean_with(book, b)  # noqa: E731
-    ours_html = lambda b: clean_with(book, b)  # noqa: E731
+    ours_text = lambda b: clean_lines(book, b)[0]  # noqa: E731
+    ours_html = lambda b: clean_lines(book, b)[0]  # noqa: E731
     bare = lambda b: trafilatura.extract(b)  # noqa: E731
     ours_text(texts[0]), ours_html(pages[0]), bare(pages[0])  # warm-up, untimed
 

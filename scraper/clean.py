@@ -18,7 +18,7 @@ from .models import Document
 from .rules.apply import apply_text_rules
 from .rules.engine import RuleBook, load_rulebook
 
-__all__ = ["clean", "clean_lines", "clean_with", "document_id", "rulebook_for"]
+__all__ = ["clean", "clean_lines", "document_id", "rulebook_for"]
 
 
 def rulebook_for(config: Config) -> RuleBook:
@@ -43,19 +43,6 @@ def _registered_domain(url: str | None) -> str | None:
         return None
 
 
-def clean_with(
-    book: RuleBook,
-    data: str | bytes,
-    *,
-    url: str | None = None,
-    captured: datetime | None = None,
-    doc_id: str | None = None,
-    source: str = "text",
-) -> Document:
-    """`clean` with the rule book given, for runs that clean many documents."""
-    return clean_lines(book, data, url=url, captured=captured, doc_id=doc_id, source=source)[0]
-
-
 def clean_lines(
     book: RuleBook,
     data: str | bytes,
@@ -65,7 +52,8 @@ def clean_lines(
     doc_id: str | None = None,
     source: str = "text",
 ) -> tuple[Document, list[Line]]:
-    """The Document and every input line with its decision (for `scrape explain`)."""
+    """`clean` with the rule book given (for runs of many documents), returning also every
+    input line with its decision (for `scrape explain` and `scrape report`)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     raw_sha256 = hashlib.sha256(raw).hexdigest()
     given = Metadata()
@@ -129,4 +117,4 @@ def clean(
     """
     if not isinstance(config, Config):
         config = load_config(config) if config is not None else Config()
-    return clean_with(rulebook_for(config), text_or_html, url=url, captured=captured)
+    return clean_lines(rulebook_for(config), text_or_html, url=url, captured=captured)[0]

@@ -18,7 +18,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 from pebble import ProcessExpired, ProcessPool
 
-from .clean import clean_with, rulebook_for
+from .clean import clean_lines, rulebook_for
 from .config import Config
 from .errors import InputError
 from .models import Capture, Document, SkippedInput
@@ -44,14 +44,14 @@ def _clean_one(cap: Capture, config: Config | None = None) -> Document | Skipped
     config = config or _config
     assert config is not None
     try:
-        return clean_with(
+        return clean_lines(
             rulebook_for(config),
             cap.content,
             url=cap.url,
             captured=cap.capture_time,
             doc_id=cap.id,
             source=cap.source,
-        )
+        )[0]
     except InputError as e:
         return SkippedInput(cap.id, str(e))
 
