@@ -295,20 +295,11 @@ def rules() -> None:
 )
 def rules_test(publisher: str | None, update: bool) -> None:
     """Run every rule version against its fixture; show a diff where the output differs."""
-    import difflib
+    from .rules.fixtures import check_fixture, fixture_diff, fixtures_for, update_fixture
 
-    from .rules.engine import load_rulebook
-    from .rules.fixtures import check_fixture, find_fixtures, update_fixture
-
-    fixtures = find_fixtures()
-    if publisher:
-        names = {Path(f.path).stem.lstrip("_"): f.rules.publisher for f in load_rulebook().files}
-        wanted = publisher.casefold()
-        fixtures = {
-            k: f for k, f in fixtures.items() if wanted in (k[0], names.get(k[0], "").casefold())
-        }
-        if not fixtures:
-            raise click.ClickException(f"no fixtures for {publisher!r}")
+    fixtures = fixtures_for(publisher)
+    if not fixtures:
+        raise click.ClickException(f"no fixtures for {publisher!r}")
     failed = 0
     for (stem, version), fx in sorted(fixtures.items()):
         expected, actual = check_fixture(fx)
@@ -317,10 +308,7 @@ def rules_test(publisher: str | None, update: bool) -> None:
             continue
         failed += 1
         click.echo(f"DIFFERS {stem}/{version}")
-        a, b = (
-            json.dumps(x, indent=1, ensure_ascii=False).splitlines() for x in (expected, actual)
-        )
-        for line in difflib.unified_diff(a, b, "expected", "now", lineterm="", n=1):
+        for line in fixture_diff(expected, actual):
             click.echo("    " + line)
         if update and click.confirm(f"Write the new output as {stem}/{version}'s expected output?"):
             update_fixture(fx, actual)

@@ -23,14 +23,14 @@ from .sources.commoncrawl import fetch_record, list_commoncrawl
 from .sources.live import list_urls
 from .sources.wayback import Skip, fetch_capture, list_wayback
 
-__all__ = ["CollectReport", "collect", "open_state", "store_folder"]
+__all__ = ["CollectReport", "collect"]
 
 Event = Callable[[str, str], None]  # (source, "listed" | "fetched" | "failed" | "skipped")
 
 
 @dataclass
 class CollectReport:
-    listed: Counter[str] = field(default_factory=Counter)  # per source, new this run
+    listed: Counter[str] = field(default_factory=Counter)  # per source, listed this run
     fetched: Counter[str] = field(default_factory=Counter)
     failed: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
@@ -39,24 +39,16 @@ class CollectReport:
     reasons: Counter[str] = field(default_factory=Counter)
 
 
-def store_folder(config: Config):
-    return config.path(config.work_dir) / "warc"
-
-
-def open_state(config: Config) -> State:
-    return State(config.path(config.work_dir) / "state.sqlite")
-
-
-async def _list(config: Config, fetcher: Fetcher) -> list[tuple[Listing, object]]:
-    out: list[tuple[Listing, object]] = []
+async def _list(config: Config, fetcher: Fetcher) -> list[Listing]:
+    out: list[Listing] = []
     for i, entry in enumerate(config.sources):
         s = entry.settings
         if isinstance(s, WaybackSource):
-            out += [(x, s) for x in await list_wayback(s, fetcher)]
+            out += await list_wayback(s, fetcher)
         elif isinstance(s, CommonCrawlSource):
-            out += [(x, s) for x in await list_commoncrawl(s, fetcher)]
+            out += await list_commoncrawl(s, fetcher)
         elif isinstance(s, UrlsSource):
-            out += [(x, s) for x in list_urls(s, base=config.base_dir, key=f"sources[{i}].urls")]
+            out += list_urls(s, base=config.base_dir, key=f"sources[{i}].urls")
     return out
 
 
@@ -78,7 +70,7 @@ async def _run(
     config: Config, *, dry_run: bool, limit: int | None, retry_failed: bool, on: Event | None
 ) -> CollectReport:
     report = CollectReport()
-    state, store = open_state(config), WarcStore(store_folder(config))
+    state, store = State(config.state_file), WarcStore(config.store_dir)
     try:
         for key, name in store.recover().items():
             if state.status_of(key) != "fetched":
@@ -86,8 +78,8 @@ async def _run(
                 report.recovered += 1
         async with Fetcher(config.fetch) as fetcher:
             listed = await _list(config, fetcher)
-            state.add(x for x, _ in listed)
-            for x, _ in listed:
+            state.add(listed)
+            for x in listed:
                 report.listed[x.source] += 1
                 if on:
                     on(x.source, "listed")

@@ -146,6 +146,16 @@ class Config(_Strict):
         p = Path(p)
         return p if p.is_absolute() else self.base_dir / p
 
+    @property
+    def store_dir(self) -> Path:
+        """The raw store: WARC files of every fetched capture."""
+        return self.path(self.work_dir) / "warc"
+
+    @property
+    def state_file(self) -> Path:
+        """The collector's run state (sqlite)."""
+        return self.path(self.work_dir) / "state.sqlite"
+
     def digest(self) -> str:
         """Hash of the effective settings, recorded with every dataset version."""
         blob = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)

@@ -67,7 +67,7 @@ def read_captures(config: Config) -> Iterator[Capture]:
             )
         elif isinstance(entry.settings, WarcSource):
             yield from read_warc_files(entry.settings.paths, config.base_dir)
-    yield from iter_store(config.path(config.work_dir) / "warc")
+    yield from iter_store(config.store_dir)
 
 
 def count_captures(config: Config) -> int | None:
@@ -80,13 +80,12 @@ def count_captures(config: Config) -> int | None:
             )
         elif isinstance(entry.settings, WarcSource):
             return None
-    state = config.path(config.work_dir) / "state.sqlite"
-    if state.exists():
-        with sqlite3.connect(state) as db:
+    if config.state_file.exists():
+        with sqlite3.connect(config.state_file) as db:
             total += db.execute(
                 "select count(*) from captures where status = 'fetched'"
             ).fetchone()[0]
-    elif (config.path(config.work_dir) / "warc").is_dir():
+    elif config.store_dir.is_dir():
         return None
     return total
 

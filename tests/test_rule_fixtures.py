@@ -12,9 +12,8 @@ FIXTURES = find_fixtures()
 def _versions():
     book = load_rulebook()
     for f in book.files:
-        stem = f.path.rsplit("/", 1)[-1].removesuffix(".yaml").lstrip("_")
         for v in f.rules.versions:
-            yield stem, v.id
+            yield f.stem, v.id
 
 
 @pytest.mark.parametrize("stem,version", list(_versions()))

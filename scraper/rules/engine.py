@@ -48,6 +48,11 @@ class LoadedFile:
     sha256: str
     versions: dict[str, ResolvedVersion]
 
+    @property
+    def stem(self) -> str:
+        """Short name, in default rule names and fixture folders (`_generic` -> generic)."""
+        return _stem(Path(self.path))
+
     def version_for(self, when: date | None) -> ResolvedVersion:
         """fundus-style: the first version whose valid_until is on or after `when`."""
         chosen = self.rules.versions[-1]
@@ -103,6 +108,10 @@ def _css_to_xpath(css: str) -> str:
     return GenericTranslator().css_to_xpath(css, prefix="//")
 
 
+def _stem(path: Path) -> str:
+    return path.stem.lstrip("_")
+
+
 def _resolve(rf: RuleFile, stem: str, path: str) -> dict[str, ResolvedVersion]:
     out: dict[str, ResolvedVersion] = {}
     for v in rf.versions:
@@ -151,7 +160,7 @@ def load_rule_file(path: Path, *, data: Any = None) -> LoadedFile:
         text = json.dumps(data, sort_keys=True, default=str)
     rf = validate(RuleFile, data, path=path, node=node, error=RuleError)
     digest = hashlib.sha256(text.encode()).hexdigest()
-    return LoadedFile(rf, str(path), digest, _resolve(rf, path.stem.lstrip("_"), str(path)))
+    return LoadedFile(rf, str(path), digest, _resolve(rf, _stem(path), str(path)))
 
 
 def packaged_rule_files() -> list[Path]:

@@ -16,7 +16,16 @@ from typing import Any
 
 from ..models import Document
 
-__all__ = ["Fixture", "check_fixture", "find_fixtures", "fixture_dir", "observed", "update_fixture"]
+__all__ = [
+    "Fixture",
+    "check_fixture",
+    "find_fixtures",
+    "fixture_diff",
+    "fixture_dir",
+    "fixtures_for",
+    "observed",
+    "update_fixture",
+]
 
 
 def fixture_dir() -> Path:
@@ -84,3 +93,22 @@ def update_fixture(fx: Fixture, actual: dict[str, Any]) -> None:
     spec = {**fx.spec, "expected": actual}
     text = json.dumps(spec, indent=2, ensure_ascii=False) + "\n"
     (fx.folder / "expected.json").write_text(text, encoding="utf-8")
+
+
+def fixtures_for(publisher: str | None) -> dict[tuple[str, str], Fixture]:
+    """All fixtures, or those of one rule file, named by its stem or its publisher."""
+    from .engine import load_rulebook
+
+    fixtures = find_fixtures()
+    if publisher is None:
+        return fixtures
+    names = {f.stem: f.rules.publisher.casefold() for f in load_rulebook().files}
+    wanted = publisher.casefold()
+    return {k: f for k, f in fixtures.items() if wanted in (k[0], names.get(k[0]))}
+
+
+def fixture_diff(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
+    import difflib
+
+    a, b = (json.dumps(x, indent=1, ensure_ascii=False).splitlines() for x in (expected, actual))
+    return list(difflib.unified_diff(a, b, "expected", "now", lineterm="", n=1))
