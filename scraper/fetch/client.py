@@ -137,8 +137,13 @@ class Fetcher:
         if self._own_client:
             await self.client.aclose()
 
-    async def _polite(self, host: str) -> None:
-        h = self._hosts.setdefault(host, _Host(self.cfg.per_host.concurrency))
+    def _host(self, host: str) -> _Host:
+        h = self._hosts.get(host)
+        if h is None:
+            h = self._hosts[host] = _Host(self.cfg.per_host.concurrency)
+        return h
+
+    async def _polite(self, h: _Host) -> None:
         async with h.lock:
             now = time.monotonic()
             if h.next_at > now:
@@ -146,10 +151,9 @@ class Fetcher:
             h.next_at = time.monotonic() + self.cfg.per_host.min_interval
 
     async def _once(self, url: str, headers: dict[str, str] | None) -> Response:
-        host = urlsplit(url).netloc
-        h = self._hosts.setdefault(host, _Host(self.cfg.per_host.concurrency))
+        h = self._host(urlsplit(url).netloc)
         async with self._slots, h.slots:
-            await self._polite(host)
+            await self._polite(h)
             try:
                 async with self.client.stream("GET", url, headers=headers) as r:
                     if r.status_code in _RETRY_STATUS:

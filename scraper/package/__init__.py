@@ -1,6 +1,6 @@
 """Packaging cleaned documents as a versioned Hugging Face dataset folder."""
 
-from .diff import Diff, diff_rows
+from .diff import Diff
 from .schema import FEATURES, SCHEMA
 from .versions import VersionRecord, load_versions
 from .writer import Outcome, write_version
@@ -11,7 +11,6 @@ __all__ = [
     "Diff",
     "Outcome",
     "VersionRecord",
-    "diff_rows",
     "load_versions",
     "write_version",
 ]

@@ -11,7 +11,6 @@ import difflib
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,13 +112,6 @@ class DiffBuilder:
         self.diff.added.sort()
         self.diff.changed.sort(key=lambda c: c.id)
         return self.diff
-
-
-def diff_rows(old: Iterable[dict[str, Any]], new: Iterable[dict[str, Any]]) -> Diff:
-    builder = DiffBuilder({r["id"]: summarize(r) for r in old})
-    for row in new:
-        builder.observe(row)
-    return builder.finish()
 
 
 def text_diff(old: str | None, new: str | None) -> list[str]:
