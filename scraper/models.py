@@ -75,6 +75,9 @@ class Document:
     removed: tuple[Removed, ...] = ()
     raw_sha256: str = ""
     rule_version: str | None = None
+    # Not a column: the near-duplicate fingerprint, computed where the cleaning ran so the
+    # main process only compares (see filters.dedup).
+    fingerprint: bytes = field(default=b"", compare=False, repr=False)
 
     def replace(self, **changes: Any) -> Document:
         return dataclasses.replace(self, **changes)

@@ -11,16 +11,20 @@ any number of workers.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
+from itertools import islice
 
 from pebble import ProcessExpired, ProcessPool
 
 from .clean import clean_lines, rulebook_for
 from .config import Config
 from .errors import InputError
+from .filters.dedup import fingerprint
 from .models import Capture, Document, SkippedInput
 
 __all__ = ["clean_in_pool", "clean_on_dask", "default_workers"]
@@ -44,7 +48,7 @@ def _clean_one(cap: Capture, config: Config | None = None) -> Document | Skipped
     config = config or _config
     assert config is not None
     try:
-        return clean_lines(
+        doc = clean_lines(
             rulebook_for(config),
             cap.content,
             url=cap.url,
@@ -54,6 +58,9 @@ def _clean_one(cap: Capture, config: Config | None = None) -> Document | Skipped
         )[0]
     except InputError as e:
         return SkippedInput(cap.id, str(e))
+    return doc.replace(
+        fingerprint=fingerprint(doc.text, config.filters.near_duplicates is not None)
+    )
 
 
 def _outcome(cap: Capture, future, timeout: float) -> Document | SkippedInput:
@@ -94,13 +101,15 @@ def clean_on_dask(
 ) -> Iterator[Document | SkippedInput]:
     """The same cleaning on a Dask cluster: `local` starts a LocalCluster, else an address.
 
-    The config is scattered once; work goes out in rounds of a few tasks per worker thread,
-    each task cleaning a few captures (`pure=False`: identical inputs stay separate tasks).
-    A task still running after the time limit has its captures recorded as failed and is
-    cancelled; a thread already running it finishes on its own.
+    Each task cleans a few captures (`pure=False`: identical
+    inputs stay separate tasks); a few tasks per worker thread are in flight, and a new one
+    is submitted as each finishes, so workers never wait for the slowest of a round. A task
+    still unfinished `clean.timeout` × (captures in flight per thread) after it was
+    submitted has its captures recorded as failed and is cancelled (a thread already
+    running it finishes on its own).
     """
     try:
-        from distributed import Client, LocalCluster, wait
+        from distributed import Client, LocalCluster
     except ImportError:
         raise ImportError("the Dask scheduler needs: pip install 'scraper[dask]'") from None
     cluster = None
@@ -112,19 +121,9 @@ def clean_on_dask(
             dashboard_address=None,
         )
         scheduler = cluster.scheduler_address
-    timeout = config.clean.timeout
     try:
         with Client(scheduler) as client:
-            [config_ref] = client.scatter([config], broadcast=True)  # sent once, not per task
-            slots = max(1, sum(client.nthreads().values())) * _IN_FLIGHT_PER_WORKER * _PER_DASK_TASK
-            batch: list[Capture] = []
-            for cap in captures:
-                batch.append(cap)
-                if len(batch) >= slots:
-                    yield from _dask_batch(client, wait, batch, config_ref, timeout)
-                    batch = []
-            if batch:
-                yield from _dask_batch(client, wait, batch, config_ref, timeout)
+            yield from _stream_tasks(client, captures, config)
     finally:
         if cluster is not None:
             cluster.close()
@@ -134,19 +133,69 @@ def _clean_many(caps: list[Capture], config: Config) -> list[Document | SkippedI
     return [_clean_one(cap, config) for cap in caps]
 
 
-def _dask_batch(client, wait, batch: list[Capture], config, timeout: float):
-    """One round of tasks; each task cleans a few captures, to keep scheduler overhead low."""
-    groups = [batch[i : i + _PER_DASK_TASK] for i in range(0, len(batch), _PER_DASK_TASK)]
-    futures = client.map(_clean_many, groups, config=config, pure=False)
-    wait(futures, timeout=timeout * len(batch))
-    for group, future in zip(groups, futures, strict=True):
-        if future.status == "finished":
-            yield from future.result()
-            continue
-        if future.status == "error":
-            e = future.exception()
-            reason = f"cleaning failed: {type(e).__name__}: {e}"
-        else:
-            future.cancel()
-            reason = f"cleaning took over {timeout:g} s (clean.timeout)"
-        yield from (SkippedInput(cap.id, reason) for cap in group)
+def _stream_tasks(client, captures: Iterable[Capture], config: Config):
+    from distributed import wait
+    from distributed.client import FuturesCancelledError
+
+    in_flight = max(1, sum(client.nthreads().values())) * _IN_FLIGHT_PER_WORKER
+    pending: dict[object, tuple[list[Capture], float]] = {}
+
+    def submit(group: list[Capture]) -> None:
+        future = client.submit(_clean_many, group, config=config, pure=False)
+        deadline = config.clean.timeout * len(group) * _IN_FLIGHT_PER_WORKER  # queue included
+        pending[future] = (group, time.monotonic() + deadline)
+
+    def settle() -> Iterator[Document | SkippedInput]:
+        wait_s = max(0.0, min(t for _, t in pending.values()) - time.monotonic())
+        try:
+            wait(list(pending), timeout=wait_s, return_when="FIRST_COMPLETED")
+        except (TimeoutError, asyncio.TimeoutError, FuturesCancelledError):
+            pass  # (the timeouts are distinct classes before Python 3.11)
+        for future, (group, _) in list(pending.items()):
+            if future.status == "finished":
+                try:  # its worker may be gone, and the result being recomputed
+                    results = future.result(timeout=1)
+                except (TimeoutError, asyncio.TimeoutError):
+                    continue
+                yield from results
+            elif future.status == "error":
+                e = future.exception()
+                yield from (
+                    SkippedInput(c.id, f"cleaning failed: {type(e).__name__}: {e}") for c in group
+                )
+            elif future.status == "cancelled":  # lost with a replaced worker: again
+                submit(group)
+            else:
+                continue
+            del pending[future]
+        now = time.monotonic()
+        for future, (group, deadline) in list(pending.items()):
+            if future.status != "pending" or now < deadline:
+                continue
+            del pending[future]
+            _replace_worker_running(client, future)
+            if len(group) > 1:  # retry one by one: only the capture that hangs fails
+                for cap in group:
+                    submit([cap])
+            else:
+                reason = f"cleaning took over {config.clean.timeout:g} s (clean.timeout)"
+                yield SkippedInput(group[0].id, reason + "; worker replaced")
+
+    captures = iter(captures)
+    while group := list(islice(captures, _PER_DASK_TASK)):
+        submit(group)
+        while len(pending) >= in_flight:
+            yield from settle()
+    while pending:
+        yield from settle()
+
+
+def _replace_worker_running(client, future) -> None:
+    """A thread cannot be stopped: restart (through its nanny) the worker running the task."""
+    holders = [w for w, keys in client.processing().items() if future.key in keys]
+    future.cancel()
+    if holders:
+        try:
+            client.restart_workers(holders)
+        except Exception:  # no nanny (e.g. a threads-only cluster): the thread stays busy
+            pass

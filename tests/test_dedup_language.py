@@ -115,3 +115,39 @@ def test_languages_filter_keeps_only_those_listed(project, lang):
     assert {r["language"] for r in rows} == {"en"} and len(rows) == 5
     run = json.loads((project / "dataset" / "versions.json").read_text())["versions"][-1]["run"]
     assert run["dropped"] == {"language ru not in filters.languages": 1}
+
+
+def test_lsh_by_sorting_agrees_with_comparing_every_pair():
+    import random
+    from datetime import datetime, timezone
+
+    import numpy as np
+
+    from scraper.filters.dedup import Deduplicator, fingerprint
+    from scraper.models import Document
+
+    rng = random.Random(7)
+    vocab = [f"w{i}" for i in range(5000)]
+    docs = []
+    for base in range(30):
+        words = [rng.choice(vocab) for _ in range(300)]
+        for copy in range(4):  # the original, an exact copy, and two lightly edited versions
+            edited = list(words)
+            for j in rng.sample(range(300), k=[0, 0, 3, 40][copy]):
+                edited[j] = rng.choice(vocab)
+            when = datetime(2020, 1, 1 + rng.randrange(20), tzinfo=timezone.utc)
+            docs.append(Document(f"d{base:02}-{copy}", " ".join(edited), capture_time=when))
+    rng.shuffle(docs)
+    dedup = Deduplicator(0.85)
+    kept = {d.id for d in dedup.run(docs)}
+
+    # the same decisions, every pair compared, no LSH
+    sig = {d.id: np.frombuffer(fingerprint(d.text)[16:], np.uint32) for d in docs}
+    order = sorted(docs, key=lambda d: (d.capture_time, -len(d.text), d.id))
+    expected: list[str] = []
+    for d in order:
+        if all(np.mean(sig[d.id] == sig[k]) < 0.85 for k in expected):
+            expected.append(d.id)
+    assert kept == set(expected)
+    assert len(kept) < 120 and len(dedup.dropped) == 120 - len(kept)
+    assert all(x.kept in kept for x in dedup.dropped)

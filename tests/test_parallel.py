@@ -4,6 +4,7 @@ that hangs costs only itself."""
 import json
 import shutil
 
+import pytest
 from conftest import scrape, tree_digest
 from test_explain_and_rules import gazette_pages
 
@@ -28,7 +29,7 @@ def test_output_is_byte_identical_for_one_and_two_workers(project, tmp_path):
     assert record["num_examples"] == 5 + 24
 
 
-def test_a_document_that_hangs_fails_alone(project):
+def hanging_corpus(project, timeout: float) -> None:
     corpus(project)
     (project / "seeds" / "zz_hang.txt").write_text(
         "A Headline\n\nThe article text goes here and it is long enough to keep as a document.\n\n"
@@ -40,15 +41,24 @@ def test_a_document_that_hangs_fails_alone(project):
     )
     cfg = project / "config.yaml"
     cfg.write_text(
-        cfg.read_text().replace("rules: []", "rules: [evil.yaml]") + "clean: {timeout: 2}\n"
+        cfg.read_text().replace("rules: []", "rules: [evil.yaml]")
+        + f"clean: {{timeout: {timeout}}}\n"
     )
-    result = scrape("clean", "--workers", "2", cwd=project)
+
+
+@pytest.mark.parametrize(
+    "how", [["--workers", "2"], ["--scheduler", "local", "--workers", "2"]], ids=["pool", "dask"]
+)
+def test_a_document_that_hangs_fails_alone(project, how):
+    hanging_corpus(project, timeout=2 if how[0] == "--workers" else 0.5)
+    result = scrape("clean", *how, cwd=project)
     assert result.returncode == 0, result.stderr
     assert "zz_hang" in result.stderr and "clean.timeout" in result.stderr
     record = json.loads((project / "dataset" / "versions.json").read_text())["versions"][-1]
     assert record["num_examples"] == 5 + 24  # everything else was cleaned
     failed = {f["id"]: f["reason"] for f in record["run"]["failed"]}
-    assert "took over 2 s" in failed["zz_hang"] and "binary" in failed["zz_binary"]
+    assert set(failed) == {"zz_hang", "zz_binary"}
+    assert "took over" in failed["zz_hang"] and "binary" in failed["zz_binary"]
 
 
 def _free_port() -> int:

@@ -49,7 +49,6 @@ ROW_GROUP = 1000
 _HASH_CHARS = 16
 _BUFFERED_ROWS = 512
 _DATASETS_WRITER_BATCH = 1000  # datasets.config.DEFAULT_MAX_BATCH_SIZE
-_DATASETS_WRITER_BATCH = 1000  # datasets.config.DEFAULT_MAX_BATCH_SIZE
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,17 +71,20 @@ def shard_of(doc_id: str, parts: int) -> int:
 
 
 def _parquet(rows: list[dict[str, Any]]) -> tuple[bytes, int]:
-    table = pa.Table.from_pylist(rows, schema=SCHEMA)
+    """Parquet bytes of the rows, built one row group at a time (an Arrow table of a whole
+    shard costs several times the rows' size at once)."""
     buf = io.BytesIO()
-    pq.write_table(
-        table,
+    with pq.ParquetWriter(
         buf,
+        SCHEMA,
         compression="zstd",
         compression_level=9,
-        row_group_size=ROW_GROUP,
         write_statistics=True,
         use_dictionary=["source", "publisher", "language", "rule_version"],
-    )
+    ) as writer:
+        for start in range(0, max(len(rows), 1), ROW_GROUP):
+            batch = pa.Table.from_pylist(rows[start : start + ROW_GROUP], schema=SCHEMA)
+            writer.write_table(batch, row_group_size=ROW_GROUP)
     data = buf.getvalue()
     return data, split_nbytes([pa.BufferReader(data)])
 
