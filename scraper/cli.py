@@ -252,6 +252,8 @@ def _collect_summary(report: Any, dry_run: bool) -> Table:
         t.add_row("would fetch", str(len(report.pending)), "", "", "")
     if report.recovered:
         t.add_row("recovered from an interrupted run", str(report.recovered), "", "", "")
+    if report.prefiltered:
+        t.add_row("ruled out by the url prefilter", "", "", "", str(report.prefiltered))
     for reason, n in report.reasons.most_common():
         t.add_row(f"  {reason}", "", "", str(n), "")
     return t
@@ -281,6 +283,59 @@ def explain(config: Config, target: str, as_json: bool) -> None:
         why = f"{d.decision}" + (f" by {d.rule} ({d.kind})" if d.decision == "dropped" else "")
         out.print(f"{d.n:>4} [{styles[d.decision]}]{why:<44}[/] ", end="")
         out.print(d.text, markup=False)
+
+
+@cli.command()
+@config_option
+@click.argument("exemplars", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--write", is_flag=True, help="Merge the plan's sources into config.yaml.")
+@click.option("--explain", "target", metavar="FILE_OR_URL", help="Score one page and say why.")
+def discover(config: Config, exemplars: tuple[Path, ...], write: bool, target: str | None) -> None:
+    """Propose a collection plan from the exemplar articles (default: the seeds)."""
+    import yaml
+
+    from .discover.plan import merge_into_config
+    from .discover.run import discover as run
+    from .discover.run import publisher_counts, score_target
+    from .explain import explain_source
+
+    found = run(config, list(exemplars) or None)
+    if target:
+        doc, rel = score_target(config, found.model, *explain_source(target, config))
+        nearest = next((e for e in found.exemplars if e.id == rel.nearest), None)
+        click.echo(f"{target}\n  title: {doc.title or '(no title)'}\n  score: {rel.score:.3f}")
+        click.echo(f"  nearest exemplar: {rel.nearest} ({nearest.title if nearest else '?'})")
+        click.echo("  terms that drove it: " + ", ".join(f"{w} {s:.3f}" for w, s in rel.terms))
+        return
+    for note in found.notes:
+        console.print(f"note: {note}", markup=False, highlight=False)
+    console.print("salient terms: " + ", ".join(found.plan.terms), highlight=False)
+    counts = publisher_counts(config, found.plan)
+    t = Table("publisher", "queries", "listed", "kept by url", "fetched", "kept by relevance")
+    for p in found.plan.publishers:
+        c = counts[p.domain]
+        queries = "\n".join(
+            f"{', '.join(q.urls[:2])}{' …' if len(q.urls) > 2 else ''} ({q.match})"
+            + (f" {q.start}..{q.end}" if q.start else "")
+            for q in p.queries
+        )
+        t.add_row(
+            p.publisher,
+            queries,
+            *map(str, (c.listed, c.kept_by_url, c.fetched, c.kept_by_relevance)),
+        )
+    console.print(t)
+    sources = found.plan.sources()
+    if write:
+        path = config.base_dir / "config.yaml"
+        added = merge_into_config(path, sources)
+        console.print(
+            f"{added} new sources merged into {_shown(path)} ({len(sources) - added} there already)"
+        )
+    else:
+        click.echo(
+            yaml.safe_dump({"sources": sources}, sort_keys=False, allow_unicode=True), nl=False
+        )
 
 
 @cli.group()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from .config import CommonCrawlSource, Config, UrlsSource, WaybackSource
+from .discover.terms import url_has_terms
 from .errors import FetchError
 from .fetch import Fetcher, State, WarcStore
 from .fetch.client import Response
@@ -35,21 +36,30 @@ class CollectReport:
     failed: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
     recovered: int = 0
+    prefiltered: int = 0  # listed, never to be fetched: no salient term in the url
     pending: list[Listing] = field(default_factory=list)  # with --dry-run: what would be fetched
     reasons: Counter[str] = field(default_factory=Counter)
 
 
-async def _list(config: Config, fetcher: Fetcher) -> list[Listing]:
+PREFILTERED = "url prefilter: no salient term in the url (url_terms)"
+
+
+async def _list(config: Config, fetcher: Fetcher) -> tuple[list[Listing], list[str]]:
+    """Every listed capture, and the keys of those the url prefilter rules out."""
     out: list[Listing] = []
+    ruled_out: list[str] = []
     for i, entry in enumerate(config.sources):
         s = entry.settings
         if isinstance(s, WaybackSource):
-            out += await list_wayback(s, fetcher)
+            found = await list_wayback(s, fetcher)
+            if s.url_terms:
+                ruled_out += [x.key for x in found if not url_has_terms(x.url, s.url_terms)]
+            out += found
         elif isinstance(s, CommonCrawlSource):
             out += await list_commoncrawl(s, fetcher)
         elif isinstance(s, UrlsSource):
             out += list_urls(s, base=config.base_dir, key=f"sources[{i}].urls")
-    return out
+    return out, ruled_out
 
 
 async def _fetch(listing: Listing, fetcher: Fetcher) -> tuple[Response, str, datetime, dict]:
@@ -77,8 +87,9 @@ async def _run(
                 state.mark(key, "fetched", warc=name)
                 report.recovered += 1
         async with Fetcher(config.fetch) as fetcher:
-            listed = await _list(config, fetcher)
+            listed, ruled_out = await _list(config, fetcher)
             state.add(listed)
+            report.prefiltered = state.skip_listed(ruled_out, PREFILTERED)
             for x in listed:
                 report.listed[x.source] += 1
                 if on:

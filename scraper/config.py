@@ -49,6 +49,7 @@ class WaybackSource(_Strict):
     filter: list[str] = ["statuscode:200", "mimetype:text/html"]
     collapse: str | None = "digest"
     limit: int | None = Field(None, ge=1)
+    url_terms: list[str] = []  # keep only urls whose path names one (see discover.terms)
 
 
 class CommonCrawlSource(_Strict):
@@ -113,7 +114,21 @@ class FetchConfig(_Strict):
 
 
 class RelevanceFilter(_Strict):
-    min_score: float | None = None
+    min_score: float | None = Field(None, ge=0, le=1, description="drop documents scoring less")
+
+
+class ArchiveEndpoints(_Strict):
+    cdx: str = "https://web.archive.org/cdx/search/cdx"
+    replay: str = "https://web.archive.org/web"
+
+
+class DiscoverConfig(_Strict):
+    """`scrape discover`: exemplars in, a collection plan out (see scraper/discover)."""
+
+    exemplars: list[str] | None = None  # files or globs; None: the seeds sources' files
+    window_days: int = Field(60, ge=0)
+    terms: int = Field(40, ge=1, description="salient terms for the model and url prefilter")
+    archive: ArchiveEndpoints = ArchiveEndpoints()
 
 
 class Filters(_Strict):
@@ -137,6 +152,7 @@ class Config(_Strict):
     publishers: list[dict[str, Any]] = []
     filters: Filters = Filters()
     clean: CleanConfig = CleanConfig()
+    discover: DiscoverConfig = DiscoverConfig()
     # Where the config file lives: relative paths resolve against it. Not a YAML key.
     base_dir: Path = Field(Path("."), exclude=True)
     source_file: str = Field("<defaults>", exclude=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-__all__ = ["Capture", "Document", "Listing", "Removed", "SkippedInput"]
+__all__ = ["Capture", "Document", "Listing", "Relevance", "Removed", "SkippedInput"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +17,15 @@ class Removed:
     rule: str
     kind: str
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Relevance:
+    """How like the exemplars a document is: cosine to the nearest one, and why."""
+
+    score: float
+    nearest: str | None  # the exemplar's id
+    terms: tuple[tuple[str, float], ...] = ()  # the words that contributed most, with shares
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +84,8 @@ class Document:
     removed: tuple[Removed, ...] = ()
     raw_sha256: str = ""
     rule_version: str | None = None
+    relevance: float | None = None  # see Relevance; None when there are no exemplars
+    nearest_exemplar: str | None = None
     # Not a column: the near-duplicate fingerprint, computed where the cleaning ran so the
     # main process only compares (see filters.dedup).
     fingerprint: bytes = field(default=b"", compare=False, repr=False)
@@ -98,6 +109,8 @@ class Document:
             "removed": [{"rule": r.rule, "kind": r.kind, "text": r.text} for r in self.removed],
             "raw_sha256": self.raw_sha256,
             "rule_version": self.rule_version,
+            "relevance": self.relevance,
+            "nearest_exemplar": self.nearest_exemplar,
         }
 
 

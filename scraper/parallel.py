@@ -23,6 +23,7 @@ from pebble import ProcessExpired, ProcessPool
 
 from .clean import clean_lines, rulebook_for
 from .config import Config
+from .discover.relevance import RelevanceModel
 from .errors import InputError
 from .filters.dedup import fingerprint
 from .models import Capture, Document, SkippedInput
@@ -32,20 +33,23 @@ __all__ = ["clean_in_pool", "clean_on_dask", "default_workers"]
 _IN_FLIGHT_PER_WORKER = 4
 _PER_DASK_TASK = 8  # captures per Dask task: its per-task overhead is ~1 ms
 _config: Config | None = None
+_model: RelevanceModel | None = None
 
 
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _init(config: Config) -> None:
-    global _config
-    _config = config
+def _init(config: Config, model: RelevanceModel | None) -> None:
+    global _config, _model
+    _config, _model = config, model
     rulebook_for(config)  # load and compile the rules once per worker
 
 
-def _clean_one(cap: Capture, config: Config | None = None) -> Document | SkippedInput:
-    config = config or _config
+def _clean_one(
+    cap: Capture, config: Config | None = None, model: RelevanceModel | None = None
+) -> Document | SkippedInput:
+    config, model = (config, model) if config else (_config, _model)
     assert config is not None
     try:
         doc = clean_lines(
@@ -58,8 +62,11 @@ def _clean_one(cap: Capture, config: Config | None = None) -> Document | Skipped
         )[0]
     except InputError as e:
         return SkippedInput(cap.id, str(e))
+    relevance = model.score(doc.text) if model else None
     return doc.replace(
-        fingerprint=fingerprint(doc.text, config.filters.near_duplicates is not None)
+        fingerprint=fingerprint(doc.text, config.filters.near_duplicates is not None),
+        relevance=relevance.score if relevance else None,
+        nearest_exemplar=relevance.nearest if relevance else None,
     )
 
 
@@ -77,12 +84,16 @@ def _outcome(cap: Capture, future, timeout: float) -> Document | SkippedInput:
 
 
 def clean_in_pool(
-    captures: Iterable[Capture], config: Config, *, workers: int | None = None
+    captures: Iterable[Capture],
+    config: Config,
+    *,
+    workers: int | None = None,
+    model: RelevanceModel | None = None,
 ) -> Iterator[Document | SkippedInput]:
     """Clean every capture in worker processes; yield each Document or why it was skipped."""
     workers = workers or config.clean.workers or default_workers()
     timeout = config.clean.timeout
-    with ProcessPool(max_workers=workers, initializer=_init, initargs=(config,)) as pool:
+    with ProcessPool(max_workers=workers, initializer=_init, initargs=(config, model)) as pool:
         pending: deque[tuple[Capture, object]] = deque()
         try:
             for cap in captures:
@@ -97,7 +108,12 @@ def clean_in_pool(
 
 
 def clean_on_dask(
-    captures: Iterable[Capture], config: Config, *, scheduler: str, workers: int | None = None
+    captures: Iterable[Capture],
+    config: Config,
+    *,
+    scheduler: str,
+    workers: int | None = None,
+    model: RelevanceModel | None = None,
 ) -> Iterator[Document | SkippedInput]:
     """The same cleaning on a Dask cluster: `local` starts a LocalCluster, else an address.
 
@@ -123,17 +139,19 @@ def clean_on_dask(
         scheduler = cluster.scheduler_address
     try:
         with Client(scheduler) as client:
-            yield from _stream_tasks(client, captures, config)
+            yield from _stream_tasks(client, captures, config, model)
     finally:
         if cluster is not None:
             cluster.close()
 
 
-def _clean_many(caps: list[Capture], config: Config) -> list[Document | SkippedInput]:
-    return [_clean_one(cap, config) for cap in caps]
+def _clean_many(
+    caps: list[Capture], config: Config, model: RelevanceModel | None
+) -> list[Document | SkippedInput]:
+    return [_clean_one(cap, config, model) for cap in caps]
 
 
-def _stream_tasks(client, captures: Iterable[Capture], config: Config):
+def _stream_tasks(client, captures: Iterable[Capture], config: Config, model):
     from distributed import wait
     from distributed.client import FuturesCancelledError
 
@@ -141,7 +159,7 @@ def _stream_tasks(client, captures: Iterable[Capture], config: Config):
     pending: dict[object, tuple[list[Capture], float]] = {}
 
     def submit(group: list[Capture]) -> None:
-        future = client.submit(_clean_many, group, config=config, pure=False)
+        future = client.submit(_clean_many, group, config=config, model=model, pure=False)
         deadline = config.clean.timeout * len(group) * _IN_FLIGHT_PER_WORKER  # queue included
         pending[future] = (group, time.monotonic() + deadline)
 

@@ -15,12 +15,14 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .clean import rulebook_for
 from .config import Config, SeedsSource, WarcSource
+from .discover.exemplars import exemplar_captures, exemplar_files
+from .discover.relevance import RelevanceModel, build_model
 from .fetch.store import iter_store
 from .filters.dedup import DEDUP_SETTINGS, Deduplicator, Duplicate
 from .models import Capture, Document, SkippedInput
 from .package import Outcome, load_versions, write_version
 from .package.shards import iter_rows
-from .parallel import clean_in_pool, clean_on_dask
+from .parallel import clean_in_pool, clean_on_dask, default_workers
 from .sources import read_seeds
 from .sources.warcfile import read_warc_files
 
@@ -102,6 +104,18 @@ def unique_captures(captures: Iterable[Capture], report: RunReport) -> Iterator[
         yield cap
 
 
+def relevance_model(config: Config, *, workers: int | None = None) -> RelevanceModel | None:
+    """The exemplars' model, built once; the exemplars are cleaned in the worker pool, so
+    one that hangs or fails costs itself (it is reported again when cleaned as a seed)."""
+    captures = exemplar_captures(exemplar_files(config))
+    if not captures:
+        return None
+    workers = min(len(captures), workers or config.clean.workers or default_workers())
+    docs = [d for d in clean_in_pool(captures, config, workers=workers) if isinstance(d, Document)]
+    docs = [d for d in docs if d.text.strip()]
+    return build_model(docs, config.discover.terms) if docs else None
+
+
 def clean_captures(
     captures: Iterable[Capture],
     config: Config,
@@ -112,11 +126,12 @@ def clean_captures(
     progress: Progress | None = None,
 ) -> Iterator[Document]:
     """Clean in worker processes (or on Dask); documents that fail are recorded, not raised."""
+    model = relevance_model(config, workers=workers)
     unique = unique_captures(captures, report)
     if scheduler:
-        results = clean_on_dask(unique, config, scheduler=scheduler, workers=workers)
+        results = clean_on_dask(unique, config, scheduler=scheduler, workers=workers, model=model)
     else:
-        results = clean_in_pool(unique, config, workers=workers)
+        results = clean_in_pool(unique, config, workers=workers, model=model)
     for result in results:
         if progress:
             progress(1)
@@ -139,6 +154,8 @@ def filter_documents(
             reason = f"fewer than {f.min_words} words"
         elif f.languages and doc.language not in f.languages:
             reason = f"language {doc.language or 'unknown'} not in filters.languages"
+        elif f.relevance.min_score is not None and (doc.relevance or 0.0) < f.relevance.min_score:
+            reason = f"relevance below filters.relevance.min_score ({f.relevance.min_score:g})"
         if reason:
             report.dropped[reason] += 1
             continue

@@ -94,6 +94,20 @@ class State:
             (status, reason, attempts, warc, stored, key),
         )
 
+    def skip_listed(self, keys: Iterable[str], reason: str) -> int:
+        """Mark captures still only listed as skipped (never fetched); return how many."""
+        before = self.db.total_changes
+        self.db.execute("begin")
+        try:
+            self.db.executemany(
+                "update captures set status = 'skipped', reason = ?"
+                " where key = ? and status = 'listed'",
+                ((reason, k) for k in keys),
+            )
+        finally:
+            self.db.execute("commit")
+        return self.db.total_changes - before
+
     def status_of(self, key: str) -> str | None:
         row = self.db.execute("select status from captures where key = ?", (key,)).fetchone()
         return row[0] if row else None

@@ -27,6 +27,8 @@ FEATURES = Features(
         ),
         "raw_sha256": Value("string"),
         "rule_version": Value("string"),
+        "relevance": Value("float32"),
+        "nearest_exemplar": Value("string"),
     }
 )
 

@@ -1,0 +1,5 @@
+"""From exemplar articles to a collection plan, and a relevance score for every document.
+
+terms.py: words and background rarity; relevance.py: the scoring model; exemplars.py:
+reading the exemplars; plan.py: the `sources:` entries `scrape discover` proposes.
+"""
