@@ -1,6 +1,6 @@
 """Discover + relevance against a labelled archive: precision, recall and ranking quality.
 
-    python bench/relevance.py [--per-site 60] [--min-score 0.3]
+    python bench/relevance.py [--per-site 60] [--min-score 0.33]
 
 A real pywb archive on 127.0.0.1 (tests/pywb_server.py) holds, for each of the seeds'
 four sites and within the plan's date windows, articles on the seeds' topic and
@@ -60,7 +60,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--per-site", type=int, default=60)
-    ap.add_argument("--min-score", type=float, default=0.3)
+    ap.add_argument("--min-score", type=float, default=0.33)
     args = ap.parse_args()
 
     from pywb_server import Pywb

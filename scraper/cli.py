@@ -334,7 +334,14 @@ def discover(config: Config, exemplars: tuple[Path, ...], write: bool, target: s
         )
     else:
         click.echo(
-            yaml.safe_dump({"sources": sources}, sort_keys=False, allow_unicode=True), nl=False
+            yaml.safe_dump(
+                {"sources": sources},
+                sort_keys=False,
+                allow_unicode=True,
+                default_flow_style=None,  # lists of words on one (wrapped) line
+                width=100,
+            ),
+            nl=False,
         )
 
 

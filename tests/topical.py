@@ -88,10 +88,12 @@ class Labelled:
 
 
 def _text(rng: random.Random, kind: str) -> list[str]:
+    """On topic: three of the topic's sentences among others. Hard: Russian or Middle East
+    news that mentions the topic once, in passing. Off: anything else."""
     if kind == "on":
-        main = rng.sample(ON, 5) + rng.sample(OFF + HARD, 1)
+        main = rng.sample(ON, 3) + rng.sample(OFF + HARD, 3)
     elif kind == "hard":
-        main = rng.sample(HARD, 4) + rng.sample(OFF, 2) + rng.sample(ON, 1)[:0]
+        main = rng.sample(HARD, 4) + rng.sample(ON, 1) + rng.sample(OFF, 1)
     else:
         main = rng.sample(OFF, 5) + rng.sample(HARD, 1)
     body = main + rng.sample(FILLER, 2)

@@ -1,9 +1,11 @@
 """How like the exemplars a cleaned document is: a score and the nearest exemplar.
 
 Each text becomes a bag of words weighted by log(1 + uses) × rarity in general text (the
-wordfreq background, see terms.py), with the exemplars' salient terms counted double.
-The score is the cosine to the nearest exemplar: 1.0 for an exemplar itself, ~0.1 for
-ordinary news from the same sites. No model is downloaded, and every score can be
+wordfreq background, see terms.py); the exemplars' salient terms count up to double, in
+proportion to their salience.
+The score is the cosine to the exemplars' centroid (what they have in common): ~0.4-0.7
+for an article on their topic, ~0.1 for ordinary news from the same sites; the nearest
+exemplar is the single most similar one. No model is downloaded, and every score can be
 explained by the words that contributed most to it.
 """
 
@@ -12,13 +14,13 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..models import Document, Relevance
 from .terms import background_language, rarity, salient_terms, tokens
 
 __all__ = ["Exemplar", "RelevanceModel", "build_model"]
 
-_SALIENT_BOOST = 2.0
 _EXPLAINED_TERMS = 8
 
 
@@ -37,35 +39,55 @@ class RelevanceModel:
     language: str  # the background word list used
 
     def vector(self, text: str) -> dict[str, float]:
-        boost = {t for t, _ in self.salient}
+        top = self.salient[0][1] if self.salient else 1.0
+        boost = {t: 1.0 + w / top for t, w in self.salient}  # 2.0 for the most salient term
         counts = Counter(tokens(text))
         return {
-            w: math.log1p(c) * rarity(w, self.language) * (_SALIENT_BOOST if w in boost else 1.0)
+            w: math.log1p(c) * rarity(w, self.language) * boost.get(w, 1.0)
             for w, c in counts.items()
         }
 
     def score(self, text: str, *, explain: bool = False) -> Relevance:
-        """Cosine to the nearest exemplar; with `explain`, the words that drove it."""
+        """Cosine to the exemplars' centroid, and the nearest single exemplar; with
+        `explain`, the words that contributed most to the score."""
         vec = self.vector(text)
         norm = math.sqrt(sum(v * v for v in vec.values()))
         if not norm or not self.exemplars:
             return Relevance(0.0, None, ())
         best, nearest = -1.0, self.exemplars[0]
         for ex in self.exemplars:
-            dot = sum(v * ex.vector.get(w, 0.0) for w, v in vec.items())
-            cos = dot / (norm * ex.norm)
+            cos = _dot(vec, ex.vector) / (norm * ex.norm)
             if cos > best + 1e-12:
                 best, nearest = cos, ex
+        centroid = self.centroid
         terms: tuple[tuple[str, float], ...] = ()
         if explain:
             share = {
-                w: v * nearest.vector[w] / (norm * nearest.norm)
+                w: v * centroid.vector[w] / (norm * centroid.norm)
                 for w, v in vec.items()
-                if w in nearest.vector
+                if w in centroid.vector
             }
             top = sorted(share.items(), key=lambda t: (-t[1], t[0]))[:_EXPLAINED_TERMS]
             terms = tuple((w, round(s, 4)) for w, s in top)
-        return Relevance(round(min(best, 1.0), 4), nearest.id, terms)
+        score = _dot(vec, centroid.vector) / (norm * centroid.norm)
+        return Relevance(round(min(score, 1.0), 4), nearest.id, terms)
+
+    @cached_property
+    def centroid(self) -> Exemplar:
+        """The mean of the exemplars' unit vectors: what they share outweighs what one of
+        them says alone (measured on bench/relevance.py: average precision 0.97 against
+        0.95 for the nearest exemplar's cosine)."""
+        total: dict[str, float] = {}
+        for ex in self.exemplars:
+            for w, v in ex.vector.items():
+                total[w] = total.get(w, 0.0) + v / ex.norm
+        return Exemplar("centroid", None, total, math.sqrt(sum(v * v for v in total.values())))
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(w, 0.0) for w, v in a.items())
 
 
 def build_model(exemplars: list[Document], n_terms: int = 20) -> RelevanceModel:
