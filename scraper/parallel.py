@@ -32,6 +32,7 @@ __all__ = ["clean_in_pool", "clean_on_dask", "default_workers"]
 
 _IN_FLIGHT_PER_WORKER = 4
 _PER_DASK_TASK = 8  # captures per Dask task: its per-task overhead is ~1 ms
+_SINGLE_TRIES = 2  # a capture alone in its task is given up after this many time-outs
 _config: Config | None = None
 _model: RelevanceModel | None = None
 
@@ -121,8 +122,8 @@ def clean_on_dask(
     inputs stay separate tasks); a few tasks per worker thread are in flight, and a new one
     is submitted as each finishes, so workers never wait for the slowest of a round. A task
     still unfinished `clean.timeout` × (captures in flight per thread) after it was
-    submitted has its captures recorded as failed and is cancelled (a thread already
-    running it finishes on its own).
+    submitted has its worker restarted (a thread cannot be stopped) and its captures
+    retried one by one; a capture alone that times out twice is recorded as failed.
     """
     try:
         from distributed import Client, LocalCluster
@@ -156,20 +157,20 @@ def _stream_tasks(client, captures: Iterable[Capture], config: Config, model):
     from distributed.client import FuturesCancelledError
 
     in_flight = max(1, sum(client.nthreads().values())) * _IN_FLIGHT_PER_WORKER
-    pending: dict[object, tuple[list[Capture], float]] = {}
+    pending: dict[object, tuple[list[Capture], float, int]] = {}
 
-    def submit(group: list[Capture]) -> None:
+    def submit(group: list[Capture], tries: int = 0) -> None:
         future = client.submit(_clean_many, group, config=config, model=model, pure=False)
         deadline = config.clean.timeout * len(group) * _IN_FLIGHT_PER_WORKER  # queue included
-        pending[future] = (group, time.monotonic() + deadline)
+        pending[future] = (group, time.monotonic() + deadline, tries)
 
     def settle() -> Iterator[Document | SkippedInput]:
-        wait_s = max(0.0, min(t for _, t in pending.values()) - time.monotonic())
+        wait_s = max(0.0, min(t for _, t, _ in pending.values()) - time.monotonic())
         try:
             wait(list(pending), timeout=wait_s, return_when="FIRST_COMPLETED")
         except (TimeoutError, asyncio.TimeoutError, FuturesCancelledError):
             pass  # (the timeouts are distinct classes before Python 3.11)
-        for future, (group, _) in list(pending.items()):
+        for future, (group, _, tries) in list(pending.items()):
             if future.status == "finished":
                 try:  # its worker may be gone, and the result being recomputed
                     results = future.result(timeout=1)
@@ -182,12 +183,12 @@ def _stream_tasks(client, captures: Iterable[Capture], config: Config, model):
                     SkippedInput(c.id, f"cleaning failed: {type(e).__name__}: {e}") for c in group
                 )
             elif future.status == "cancelled":  # lost with a replaced worker: again
-                submit(group)
+                submit(group, tries)
             else:
                 continue
             del pending[future]
         now = time.monotonic()
-        for future, (group, deadline) in list(pending.items()):
+        for future, (group, deadline, tries) in list(pending.items()):
             if future.status != "pending" or now < deadline:
                 continue
             del pending[future]
@@ -195,6 +196,8 @@ def _stream_tasks(client, captures: Iterable[Capture], config: Config, model):
             if len(group) > 1:  # retry one by one: only the capture that hangs fails
                 for cap in group:
                     submit([cap])
+            elif tries < _SINGLE_TRIES - 1:  # it may have waited behind one that hangs
+                submit(group, tries + 1)
             else:
                 reason = f"cleaning took over {config.clean.timeout:g} s (clean.timeout)"
                 yield SkippedInput(group[0].id, reason + "; worker replaced")
