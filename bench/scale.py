@@ -1,7 +1,7 @@
 """Cleaning at corpus scale: docs/s for 1 and 2 workers and a 2-worker LocalCluster, and
 peak memory at 1k, 10k and 100k documents, in one run.
 
-    python bench/scale.py [--sizes 1000 10000 100000] [--speed-size 3000]
+    python bench/scale.py [--sizes 1000 10000 100000] [--speed-size 3000] [--repeat 3]
 
 The corpus is made from the pages of ../shared/bench/scrapinghub-aeb: each page's text
 (extracted once), perturbed per document (30% of the words replaced, so documents are
@@ -126,6 +126,7 @@ def main() -> int:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     ap.add_argument("--speed-size", type=int, default=3000)
+    ap.add_argument("--repeat", type=int, default=3, help="speed runs per setup (best kept)")
     ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--workers", type=int, default=2, help=argparse.SUPPRESS)
     ap.add_argument("--scheduler", help=argparse.SUPPRESS)
@@ -138,10 +139,18 @@ def main() -> int:
         tmp = Path(tmp_name)
         corpus = tmp / "speed.warc.gz"
         write_corpus(corpus, texts, args.speed_size)
-        one = run(project(tmp, "w1", corpus), 1)
-        two = run(project(tmp, "w2", corpus), 2)
-        dask = run(project(tmp, "dask", corpus), 2, "local")
-        print(f"speed, {args.speed_size} docs    end to end   while cleaning   ratio (cleaning)")
+        setups = {"w1": (1, None), "w2": (2, None), "dask": (2, "local")}
+        best: dict[str, Run] = {}
+        for i in range(args.repeat):  # interleaved, best of each: noise only slows a run
+            for name, (workers, scheduler) in setups.items():
+                r = run(project(tmp, f"{name}-{i}", corpus), workers, scheduler)
+                if name not in best or r.cleaning < best[name].cleaning:
+                    best[name] = r
+        one, two, dask = best["w1"], best["w2"], best["dask"]
+        print(
+            f"speed, {args.speed_size} docs, best of {args.repeat}"
+            "    end to end   while cleaning   ratio (cleaning)"
+        )
         rows = [
             ("1 worker", one, one, ""),
             ("2 workers (process pool)", two, one, "target >= 1.8x one"),

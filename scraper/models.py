@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-__all__ = ["Capture", "Document", "Listing", "Relevance", "Removed", "SkippedInput"]
+__all__ = ["Capture", "Document", "Listing", "Packed", "Relevance", "Removed", "SkippedInput"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +87,6 @@ class Document:
     rule_version: str | None = None
     relevance: float | None = None  # see Relevance; None when there are no exemplars
     nearest_exemplar: str | None = None
-    # Not a column: the near-duplicate fingerprint, computed where the cleaning ran so the
-    # main process only compares (see filters.dedup).
-    fingerprint: bytes = field(default=b"", compare=False, repr=False)
 
     def replace(self, **changes: Any) -> Document:
         return dataclasses.replace(self, **changes)
@@ -112,6 +110,34 @@ class Document:
             "relevance": self.relevance,
             "nearest_exemplar": self.nearest_exemplar,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Packed:
+    """A cleaned document on its way from a worker: what the filters and deduplication
+    read, and the Document pickled. It is unpickled once, when it is written: the main
+    process, which all workers wait on, does not unpickle and pickle it again to spill it."""
+
+    id: str
+    words: int
+    language: str | None
+    relevance: float | None
+    capture_time: datetime | None
+    chars: int
+    fingerprint: bytes  # see filters.dedup
+    blob: bytes
+
+    @classmethod
+    def pack(cls, doc: Document, fingerprint: bytes) -> Packed:
+        blob = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+        words = len(doc.text.split())
+        return cls(
+            doc.id, words, doc.language, doc.relevance, doc.capture_time, len(doc.text),
+            fingerprint, blob,
+        )  # fmt: skip
+
+    def unpack(self) -> Document:
+        return pickle.loads(self.blob)
 
 
 @dataclass(frozen=True, slots=True)

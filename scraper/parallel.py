@@ -26,12 +26,15 @@ from .config import Config
 from .discover.relevance import RelevanceModel
 from .errors import InputError
 from .filters.dedup import fingerprint
-from .models import Capture, Document, SkippedInput
+from .models import Capture, Packed, SkippedInput
 
 __all__ = ["clean_in_pool", "clean_on_dask", "default_workers"]
 
 _IN_FLIGHT_PER_WORKER = 4
-_PER_DASK_TASK = 8  # captures per Dask task: its per-task overhead is ~1 ms
+_PER_DASK_TASK = 24  # captures per Dask task: the scheduler shares the cores
+_DASK_TASKS_PER_THREAD = 2
+_DASK_GRACE = 5.0  # seconds
+_PER_POOL_TASK = 4  # captures per pool task
 _SINGLE_TRIES = 2  # a capture alone in its task is given up after this many time-outs
 _config: Config | None = None
 _model: RelevanceModel | None = None
@@ -49,7 +52,7 @@ def _init(config: Config, model: RelevanceModel | None) -> None:
 
 def _clean_one(
     cap: Capture, config: Config | None = None, model: RelevanceModel | None = None
-) -> Document | SkippedInput:
+) -> Packed | SkippedInput:
     config, model = (config, model) if config else (_config, _model)
     assert config is not None
     try:
@@ -64,16 +67,15 @@ def _clean_one(
     except InputError as e:
         return SkippedInput(cap.id, str(e))
     relevance = model.score(doc.text) if model else None
-    return doc.replace(
-        fingerprint=fingerprint(doc.text, config.filters.near_duplicates is not None),
-        relevance=relevance.score if relevance else None,
-        nearest_exemplar=relevance.nearest if relevance else None,
-    )
+    if relevance:
+        doc = doc.replace(relevance=relevance.score, nearest_exemplar=relevance.nearest)
+    return Packed.pack(doc, fingerprint(doc.text, config.filters.near_duplicates is not None))
 
 
-def _outcome(cap: Capture, future, timeout: float) -> Document | SkippedInput:
+def _outcome(cap: Capture, future, timeout: float) -> Packed | SkippedInput:
+    """The result of a pool task that cleaned `cap` alone, or why it failed."""
     try:
-        return future.result()
+        return future.result()[0]
     except FutureTimeout:
         return SkippedInput(
             cap.id, f"cleaning took over {timeout:g} s (clean.timeout); worker replaced"
@@ -84,25 +86,49 @@ def _outcome(cap: Capture, future, timeout: float) -> Document | SkippedInput:
         return SkippedInput(cap.id, f"cleaning failed: {type(e).__name__}: {e}")
 
 
+def _clean_batch(caps: list[Capture]) -> list[Packed | SkippedInput]:
+    return [_clean_one(cap) for cap in caps]
+
+
 def clean_in_pool(
     captures: Iterable[Capture],
     config: Config,
     *,
     workers: int | None = None,
     model: RelevanceModel | None = None,
-) -> Iterator[Document | SkippedInput]:
-    """Clean every capture in worker processes; yield each Document or why it was skipped."""
+) -> Iterator[Packed | SkippedInput]:
+    """Clean every capture in worker processes; yield each Document or why it was skipped.
+
+    Captures go out a few per task (the pool's per-task cost is paid by the main process,
+    which every worker waits on). A task that times out or loses its worker is run again
+    one capture per task, so only the capture that caused it fails.
+    """
     workers = workers or config.clean.workers or default_workers()
     timeout = config.clean.timeout
     with ProcessPool(max_workers=workers, initializer=_init, initargs=(config, model)) as pool:
-        pending: deque[tuple[Capture, object]] = deque()
+
+        def schedule(group: list[Capture]):
+            return group, pool.schedule(_clean_batch, args=(group,), timeout=timeout * len(group))
+
+        def settle(group: list[Capture], future) -> Iterator[Packed | SkippedInput]:
+            if len(group) == 1:
+                yield _outcome(group[0], future, timeout)
+                return
+            try:
+                yield from future.result()
+            except Exception:  # one of them hung, killed its worker or raised: one by one
+                for single in [schedule([cap]) for cap in group]:
+                    yield from settle(*single)
+
+        pending: deque[tuple[list[Capture], object]] = deque()
+        captures = iter(captures)
         try:
-            for cap in captures:
-                pending.append((cap, pool.schedule(_clean_one, args=(cap,), timeout=timeout)))
+            while group := list(islice(captures, _PER_POOL_TASK)):
+                pending.append(schedule(group))
                 if len(pending) >= workers * _IN_FLIGHT_PER_WORKER:
-                    yield _outcome(*pending.popleft(), timeout)
+                    yield from settle(*pending.popleft())
             while pending:
-                yield _outcome(*pending.popleft(), timeout)
+                yield from settle(*pending.popleft())
         except BaseException:  # Ctrl-C or a failure downstream: stop the workers now
             pool.stop()
             raise
@@ -115,14 +141,14 @@ def clean_on_dask(
     scheduler: str,
     workers: int | None = None,
     model: RelevanceModel | None = None,
-) -> Iterator[Document | SkippedInput]:
+) -> Iterator[Packed | SkippedInput]:
     """The same cleaning on a Dask cluster: `local` starts a LocalCluster, else an address.
 
     Each task cleans a few captures (`pure=False`: identical
     inputs stay separate tasks); a few tasks per worker thread are in flight, and a new one
     is submitted as each finishes, so workers never wait for the slowest of a round. A task
-    still unfinished `clean.timeout` × (captures in flight per thread) after it was
-    submitted has its worker restarted (a thread cannot be stopped) and its captures
+    still unfinished `clean.timeout` × (captures in flight per thread) + a few seconds
+    after it was submitted has its worker restarted (a thread cannot be stopped) and its captures
     retried one by one; a capture alone that times out twice is recorded as failed.
     """
     try:
@@ -148,7 +174,7 @@ def clean_on_dask(
 
 def _clean_many(
     caps: list[Capture], config: Config, model: RelevanceModel | None
-) -> list[Document | SkippedInput]:
+) -> list[Packed | SkippedInput]:
     return [_clean_one(cap, config, model) for cap in caps]
 
 
@@ -156,15 +182,16 @@ def _stream_tasks(client, captures: Iterable[Capture], config: Config, model):
     from distributed import wait
     from distributed.client import FuturesCancelledError
 
-    in_flight = max(1, sum(client.nthreads().values())) * _IN_FLIGHT_PER_WORKER
+    in_flight = max(1, sum(client.nthreads().values())) * _DASK_TASKS_PER_THREAD
     pending: dict[object, tuple[list[Capture], float, int]] = {}
 
     def submit(group: list[Capture], tries: int = 0) -> None:
         future = client.submit(_clean_many, group, config=config, model=model, pure=False)
-        deadline = config.clean.timeout * len(group) * _IN_FLIGHT_PER_WORKER  # queue included
+        # the tasks queued before it on the same thread, and a restarted worker's start-up
+        deadline = config.clean.timeout * len(group) * _DASK_TASKS_PER_THREAD + _DASK_GRACE
         pending[future] = (group, time.monotonic() + deadline, tries)
 
-    def settle() -> Iterator[Document | SkippedInput]:
+    def settle() -> Iterator[Packed | SkippedInput]:
         wait_s = max(0.0, min(t for _, t, _ in pending.values()) - time.monotonic())
         try:
             wait(list(pending), timeout=wait_s, return_when="FIRST_COMPLETED")

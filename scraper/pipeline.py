@@ -19,7 +19,7 @@ from .discover.exemplars import exemplar_captures, exemplar_files
 from .discover.relevance import RelevanceModel, build_model
 from .fetch.store import iter_store
 from .filters.dedup import DEDUP_SETTINGS, Deduplicator, Duplicate
-from .models import Capture, Document, SkippedInput
+from .models import Capture, Document, Packed, SkippedInput
 from .package import Outcome, load_versions, write_version
 from .package.shards import iter_rows
 from .parallel import clean_in_pool, clean_on_dask, default_workers
@@ -111,7 +111,8 @@ def relevance_model(config: Config, *, workers: int | None = None) -> RelevanceM
     if not captures:
         return None
     workers = min(len(captures), workers or config.clean.workers or default_workers())
-    docs = [d for d in clean_in_pool(captures, config, workers=workers) if isinstance(d, Document)]
+    cleaned = clean_in_pool(captures, config, workers=workers)
+    docs = [p.unpack() for p in cleaned if isinstance(p, Packed)]
     docs = [d for d in docs if d.text.strip()]
     return build_model(docs, config.discover.terms) if docs else None
 
@@ -124,7 +125,7 @@ def clean_captures(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Progress | None = None,
-) -> Iterator[Document]:
+) -> Iterator[Packed]:
     """Clean in worker processes (or on Dask); documents that fail are recorded, not raised."""
     model = relevance_model(config, workers=workers)
     unique = unique_captures(captures, report)
@@ -141,13 +142,11 @@ def clean_captures(
         yield result
 
 
-def filter_documents(
-    docs: Iterable[Document], config: Config, report: RunReport
-) -> Iterator[Document]:
+def filter_documents(docs: Iterable[Packed], config: Config, report: RunReport) -> Iterator[Packed]:
     f = config.filters
     for doc in docs:
         reason = None
-        words = len(doc.text.split())
+        words = doc.words
         if words == 0:
             reason = "empty after cleaning"
         elif words < f.min_words:
@@ -162,7 +161,7 @@ def filter_documents(
         yield doc
 
 
-def deduplicate(docs: Iterable[Document], config: Config, report: RunReport) -> Iterator[Document]:
+def deduplicate(docs: Iterable[Packed], config: Config, report: RunReport) -> Iterator[Document]:
     """Drop exact and near-duplicates (filters.near_duplicates); record which copy was kept."""
     root = config.path(config.dataset.dir)
     records = load_versions(root)

@@ -124,7 +124,7 @@ def test_lsh_by_sorting_agrees_with_comparing_every_pair():
     import numpy as np
 
     from scraper.filters.dedup import Deduplicator, fingerprint
-    from scraper.models import Document
+    from scraper.models import Document, Packed
 
     rng = random.Random(7)
     vocab = [f"w{i}" for i in range(5000)]
@@ -139,7 +139,7 @@ def test_lsh_by_sorting_agrees_with_comparing_every_pair():
             docs.append(Document(f"d{base:02}-{copy}", " ".join(edited), capture_time=when))
     rng.shuffle(docs)
     dedup = Deduplicator(0.85)
-    kept = {d.id for d in dedup.run(docs)}
+    kept = {d.id for d in dedup.run(Packed.pack(d, fingerprint(d.text)) for d in docs)}
 
     # the same decisions, every pair compared, no LSH
     sig = {d.id: np.frombuffer(fingerprint(d.text)[16:], np.uint32) for d in docs}

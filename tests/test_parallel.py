@@ -50,7 +50,7 @@ def hanging_corpus(project, timeout: float) -> None:
     "how", [["--workers", "2"], ["--scheduler", "local", "--workers", "2"]], ids=["pool", "dask"]
 )
 def test_a_document_that_hangs_fails_alone(project, how):
-    hanging_corpus(project, timeout=2 if how[0] == "--workers" else 1)
+    hanging_corpus(project, timeout=2 if how[0] == "--workers" else 0.5)
     result = scrape("clean", *how, cwd=project)
     assert result.returncode == 0, result.stderr
     assert "zz_hang" in result.stderr and "clean.timeout" in result.stderr

@@ -10,10 +10,10 @@ a document already in the previous version, then the earliest capture (seed text
 earliest), then the longest text, then the smallest id. Each dropped document's reason
 names the copy that was kept.
 
-Memory: documents stream through a spill file; what stays in memory is ~0.7 KB a
-document in flat arrays (id, sort key, hash, signature). The LSH buckets are built at the
-end by sorting each band, not kept in a hash table as documents arrive, which would cost
-~1.7 KB a document in rensa's index and more in a Python dict.
+Memory: documents stream through a spill file (as the workers pickled them); what stays
+in memory is ~0.7 KB a document in flat arrays (id, sort key, hash, signature). The LSH
+buckets are built at the end by sorting each band, not kept in a hash table as documents
+arrive, which would cost ~1.7 KB a document in rensa's index and more in a Python dict.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rensa import RMinHash
 
-from ..models import Document
+from ..models import Document, Packed
 
 __all__ = ["DEDUP_SETTINGS", "Deduplicator", "Duplicate", "fingerprint"]
 
@@ -80,29 +80,29 @@ class Deduplicator:
     previous_ids: frozenset[str] = frozenset()
     dropped: list[Duplicate] = field(default_factory=list)
 
-    def run(self, docs: Iterable[Document]) -> Iterator[Document]:
+    def run(self, docs: Iterable[Packed]) -> Iterator[Document]:
         """Yield the documents to keep, in input order; record the ones dropped."""
         near = self.threshold is not None
         ids: list[str] = []
-        fresh, times, lengths = bytearray(), array("q"), array("q")
+        fresh, times, lengths, sizes = bytearray(), array("q"), array("q"), array("q")
         exact, sigs = bytearray(), bytearray()
         with tempfile.TemporaryFile() as spill:
             for doc in docs:
-                fp = doc.fingerprint or fingerprint(doc.text, near)
                 ids.append(doc.id)
                 fresh.append(doc.id not in self.previous_ids)
                 times.append(int(doc.capture_time.timestamp() * 1e6) if doc.capture_time else -1)
-                lengths.append(-len(doc.text))
-                exact += fp[:_EXACT_BYTES]
+                lengths.append(-doc.chars)
+                exact += doc.fingerprint[:_EXACT_BYTES]
                 if near:
-                    sigs += fp[_EXACT_BYTES:]
-                pickle.dump(doc.replace(fingerprint=b""), spill, pickle.HIGHEST_PROTOCOL)
+                    sigs += doc.fingerprint[_EXACT_BYTES:]
+                spill.write(doc.blob)  # already pickled by the worker
+                sizes.append(len(doc.blob))
             drop = self._decide(ids, fresh, times, lengths, exact, sigs)
             spill.seek(0)
-            for i in range(len(ids)):
-                doc = pickle.load(spill)
+            for i, size in enumerate(sizes):
+                blob = spill.read(size)
                 if i not in drop:
-                    yield doc
+                    yield pickle.loads(blob)
 
     def _decide(self, ids, fresh, times, lengths, exact, sigs) -> set[int]:
         n = len(ids)
