@@ -46,19 +46,23 @@ class State:
     def close(self) -> None:
         self.db.close()
 
-    def add(self, listings: Iterable[Listing]) -> int:
-        """Record listed captures (known ones keep their status); return how many are new."""
+    def _many(self, sql: str, rows: Iterable[tuple]) -> int:
+        """Run `sql` for every row in one transaction; return how many rows changed."""
         before = self.db.total_changes
         self.db.execute("begin")
         try:
-            self.db.executemany(
-                "insert or ignore into captures(key, source, url, timestamp, listing)"
-                " values (?, ?, ?, ?, ?)",
-                ((x.key, x.source, x.url, x.timestamp, json.dumps(x.as_dict())) for x in listings),
-            )
+            self.db.executemany(sql, rows)
         finally:
             self.db.execute("commit")
         return self.db.total_changes - before
+
+    def add(self, listings: Iterable[Listing]) -> int:
+        """Record listed captures (known ones keep their status); return how many are new."""
+        return self._many(
+            "insert or ignore into captures(key, source, url, timestamp, listing)"
+            " values (?, ?, ?, ?, ?)",
+            ((x.key, x.source, x.url, x.timestamp, json.dumps(x.as_dict())) for x in listings),
+        )
 
     def pending(self, source: str | None = None, limit: int | None = None) -> Iterator[Listing]:
         sql = "select listing from captures where status = 'listed'"
@@ -96,17 +100,11 @@ class State:
 
     def skip_listed(self, keys: Iterable[str], reason: str) -> int:
         """Mark captures still only listed as skipped (never fetched); return how many."""
-        before = self.db.total_changes
-        self.db.execute("begin")
-        try:
-            self.db.executemany(
-                "update captures set status = 'skipped', reason = ?"
-                " where key = ? and status = 'listed'",
-                ((reason, k) for k in keys),
-            )
-        finally:
-            self.db.execute("commit")
-        return self.db.total_changes - before
+        return self._many(
+            "update captures set status = 'skipped', reason = ?"
+            " where key = ? and status = 'listed'",
+            ((reason, k) for k in keys),
+        )
 
     def status_of(self, key: str) -> str | None:
         row = self.db.execute("select status from captures where key = ?", (key,)).fetchone()
