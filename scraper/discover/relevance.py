@@ -38,12 +38,16 @@ class RelevanceModel:
     salient: tuple[tuple[str, float], ...]
     language: str  # the background word list used
 
-    def vector(self, text: str) -> dict[str, float]:
+    @cached_property
+    def boost(self) -> dict[str, float]:
+        """Weight multipliers of the salient terms: 2.0 for the most salient."""
         top = self.salient[0][1] if self.salient else 1.0
-        boost = {t: 1.0 + w / top for t, w in self.salient}  # 2.0 for the most salient term
+        return {t: 1.0 + w / top for t, w in self.salient}
+
+    def vector(self, text: str) -> dict[str, float]:
         counts = Counter(tokens(text))
         return {
-            w: math.log1p(c) * rarity(w, self.language) * boost.get(w, 1.0)
+            w: math.log1p(c) * rarity(w, self.language) * self.boost.get(w, 1.0)
             for w, c in counts.items()
         }
 
