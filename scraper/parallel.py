@@ -86,10 +86,6 @@ def _outcome(cap: Capture, future, timeout: float) -> Packed | SkippedInput:
         return SkippedInput(cap.id, f"cleaning failed: {type(e).__name__}: {e}")
 
 
-def _clean_batch(caps: list[Capture]) -> list[Packed | SkippedInput]:
-    return [_clean_one(cap) for cap in caps]
-
-
 def clean_in_pool(
     captures: Iterable[Capture],
     config: Config,
@@ -97,7 +93,8 @@ def clean_in_pool(
     workers: int | None = None,
     model: RelevanceModel | None = None,
 ) -> Iterator[Packed | SkippedInput]:
-    """Clean every capture in worker processes; yield each Document or why it was skipped.
+    """Clean every capture in worker processes; yield each document (packed) or why it
+    was skipped.
 
     Captures go out a few per task (the pool's per-task cost is paid by the main process,
     which every worker waits on). A task that times out or loses its worker is run again
@@ -108,7 +105,7 @@ def clean_in_pool(
     with ProcessPool(max_workers=workers, initializer=_init, initargs=(config, model)) as pool:
 
         def schedule(group: list[Capture]):
-            return group, pool.schedule(_clean_batch, args=(group,), timeout=timeout * len(group))
+            return group, pool.schedule(_clean_many, args=(group,), timeout=timeout * len(group))
 
         def settle(group: list[Capture], future) -> Iterator[Packed | SkippedInput]:
             if len(group) == 1:
@@ -173,8 +170,9 @@ def clean_on_dask(
 
 
 def _clean_many(
-    caps: list[Capture], config: Config, model: RelevanceModel | None
+    caps: list[Capture], config: Config | None = None, model: RelevanceModel | None = None
 ) -> list[Packed | SkippedInput]:
+    """One task's captures; without a config, the pool worker's (set by `_init`)."""
     return [_clean_one(cap, config, model) for cap in caps]
 
 

@@ -22,6 +22,7 @@ __all__ = [
 ]
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_JOINED = re.compile(r"[A-Za-z][-_][A-Za-z]")  # words joined into a slug
 _MAX_ZIPF = 8.0  # a word's rarity is 8 minus its Zipf frequency (log10 per billion words)
 _SALIENT_RATIO = math.log(20)  # salient: 20 times more frequent than in general text
 
@@ -89,12 +90,11 @@ def url_has_terms(url: str, terms: Iterable[str]) -> bool:
     a url without one (ids, dates, sections) has nothing to judge by and counts as a match.
     """
     path = url.split("://", 1)[-1].partition("/")[2].split("?", 1)[0]
-    words = [
-        w
-        for segment in path.split("/")
-        if len(tokens(segment)) >= 2 and re.search(r"[A-Za-z][-_][A-Za-z]", segment)
-        for w in tokens(segment)
-    ]
+    words = []
+    for segment in path.split("/"):
+        found = tokens(segment)
+        if len(found) >= 2 and _JOINED.search(segment):
+            words += found
     if not words:
         return True
     return any(w.startswith(t) for w in words for t in terms)
