@@ -10,7 +10,7 @@ from tld import get_fld
 
 from .config import Config, load_config
 from .dates import date_from_url
-from .extract import decode_text, extract_html, looks_like_html
+from .extract import decode_text, looks_like_html, main_lines, page_metadata, parse_html
 from .filters.language import detect_language
 from .lines import Line, split_lines
 from .metadata import Metadata, find_url, read_metadata, scan_date
@@ -59,19 +59,22 @@ def clean_lines(
     given = Metadata()
     html_language = None
     if looks_like_html(data):
+        tree = parse_html(data)
+        page = page_metadata(tree, url)
         pub = book.publisher_for(url, "")
         prune = book.select(url, "", captured.date() if captured else None).prune_xpath
-        page = extract_html(data, url=url, prune_xpath=prune)
-        if pub is None and book.publisher_for(url, page.text) is not None:
-            again = book.select(url, page.text, page.published).prune_xpath
+        lines = main_lines(tree, url=url, prune_xpath=prune)
+        text = "\n".join(line.raw for line in lines)
+        if pub is None and book.publisher_for(url, text) is not None:
+            again = book.select(url, text, page.published).prune_xpath
             if again != prune:
-                page = extract_html(data, url=url, prune_xpath=again)
-        text = page.text
+                lines = main_lines(tree, url=url, prune_xpath=again)
+                text = "\n".join(line.raw for line in lines)
         given = Metadata(page.title, page.author, page.published, page.url)
         html_language = page.language
     else:
         text = decode_text(data)
-    lines = split_lines(text)
+        lines = split_lines(text)
     generic = book.select(None, "", None)
     trailer_url, _ = find_url(lines, generic)
     where = url or given.url or trailer_url

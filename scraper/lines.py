@@ -51,6 +51,9 @@ class Line:
     heading: bool = False
     gap_before: bool = False  # a blank line separates it from the previous line
     removed: tuple[str, str] | None = None
+    links: float = 0.0  # share of the characters inside links (known for HTML only)
+    item: bool = False  # a list item (known for HTML only)
+    link_first: bool = False  # it starts with a link (known for HTML only)
     words: int = field(init=False)
 
     def __post_init__(self) -> None:

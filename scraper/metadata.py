@@ -21,6 +21,7 @@ from .rules.engine import ActiveRules
 __all__ = ["Metadata", "find_url", "read_metadata", "scan_date"]
 
 _BARE_URL = re.compile(r"^<?(?P<url>https?://[^\s<>]+)>?$")
+_NOT_WORD = re.compile(r"[^\w\s]")
 _TITLE_MAX_WORDS = 30
 _META_MAX_WORDS = 12  # a byline or dateline, not a sentence
 T = TypeVar("T")
@@ -39,11 +40,18 @@ def _take(line: Line, field: str, kind: str, out: Found) -> None:
     out.append((line.n, Removed(f"meta.{field}", kind, line.plain)))
 
 
+def _words(text: str) -> str:
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
+
+
 def _title(kept: list[Line], given: str | None, out: Found) -> tuple[str | None, int]:
     """The title, and the index in `kept` of the first line after it."""
     if given:
+        wanted = _words(given)
         for i, line in enumerate(kept[:3]):
-            if line.plain.casefold() == given.casefold():
+            words = _words(line.plain)
+            # "Title | Site" in <title> with "Title" as the page's heading counts too
+            if words == wanted or (line.heading and len(words.split()) >= 3 and words in wanted):
                 _take(line, "title", "title", out)
                 return given, i + 1
         return given, 0

@@ -1,6 +1,14 @@
 """Turning raw bytes into text: charset and format detection, HTML extraction."""
 
 from .decode import decode_text, looks_like_html
-from .html import HtmlResult, extract_html
+from .html import main_lines, parse_html
+from .html_meta import PageMetadata, page_metadata
 
-__all__ = ["HtmlResult", "decode_text", "extract_html", "looks_like_html"]
+__all__ = [
+    "PageMetadata",
+    "decode_text",
+    "looks_like_html",
+    "main_lines",
+    "page_metadata",
+    "parse_html",
+]

@@ -1,7 +1,8 @@
 """Apply the text rules chosen for a document to its lines.
 
 Phases run in a fixed order, each over all active rule files (the publisher's first, then
-the generic ones): strip spans, cut trailers, drop blocks, drop lists, drop lines, drop
+the generic ones): strip spans, cut trailers, drop blocks, drop lists, drop link lists,
+drop lines, drop
 breadcrumbs, drop repeated lines. A line taken by one rule is not matched again, and
 every removal is returned as a `Removed` with the rule's name and kind.
 """
@@ -9,6 +10,7 @@ every removal is returned as a `Removed` with the rule's name and kind.
 from __future__ import annotations
 
 import re
+from statistics import median
 
 from ..lines import Line
 from ..models import Removed
@@ -82,6 +84,29 @@ def _lists(lines: list[Line], rules: ActiveRules, out: Found) -> None:
                     _drop(item, name, rule.kind, out)
 
 
+def _link_lists(lines: list[Line], rules: ActiveRules, out: Found) -> None:
+    for name, rule in rules.sections("link_lists"):
+
+        def teaser(line: Line, rule=rule) -> bool:
+            return line.kept and line.item and line.link_first and line.links >= rule.min_links
+
+        i = 0
+        while i < len(lines):
+            j = i
+            while j < len(lines) and teaser(lines[j]):
+                j += 1
+            if (
+                j - i >= rule.min_items
+                and median(x.words for x in lines[i:j]) <= rule.median_max_words
+            ):
+                above = lines[i - 1] if i else None
+                if above and above.kept and not above.item and above.words <= rule.header_max_words:
+                    _drop(above, name, rule.kind, out)
+                for item in lines[i:j]:
+                    _drop(item, name, rule.kind, out)
+            i = max(j, i + 1)
+
+
 def _line_rules(lines: list[Line], rules: ActiveRules, out: Found) -> None:
     line_rules = rules.sections("drop_lines")
 
@@ -89,6 +114,7 @@ def _line_rules(lines: list[Line], rules: ActiveRules, out: Found) -> None:
         return (
             line.kept
             and (rule.max_words is None or line.words <= rule.max_words)
+            and (rule.min_links is None or line.links >= rule.min_links)
             and rule.pattern.search(line.plain) is not None
         )
 
@@ -174,7 +200,7 @@ def _repeats(lines: list[Line], rules: ActiveRules, out: Found) -> None:
             prev = line
 
 
-_PHASES = (_strip, _truncate, _blocks, _lists, _line_rules, _breadcrumbs, _repeats)
+_PHASES = (_strip, _truncate, _blocks, _lists, _link_lists, _line_rules, _breadcrumbs, _repeats)
 
 
 def apply_text_rules(lines: list[Line], rules: ActiveRules) -> Found:

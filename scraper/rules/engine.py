@@ -25,7 +25,15 @@ from .schema import HtmlRules, MetaRules, RuleFile
 
 __all__ = ["ActiveRules", "RuleBook", "ResolvedVersion", "load_rulebook", "packaged_rule_files"]
 
-_SECTIONS = ("strip", "truncate_after", "drop_blocks", "drop_lists", "drop_lines", "breadcrumbs")
+_SECTIONS = (
+    "strip",
+    "truncate_after",
+    "drop_blocks",
+    "drop_lists",
+    "link_lists",
+    "drop_lines",
+    "breadcrumbs",
+)
 
 
 @dataclass(frozen=True, slots=True)

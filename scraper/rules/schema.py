@@ -84,6 +84,27 @@ class LineRule(_Strict):
     max_words: int | None = Field(None, ge=1)
     near: int | None = Field(None, ge=1, description="only within N lines of a drop of this kind")
     min_run: int = Field(1, ge=1, description="only in a run of N consecutive matching lines")
+    min_links: float | None = Field(
+        None, gt=0, le=1, description="only lines this share of which is links (HTML input)"
+    )
+
+
+class LinkListRule(_Strict):
+    """Drop a run of list items that each lead with a link: teasers for other pages.
+
+    HTML input only (text input does not say what was a link). Items of a list of links
+    inside the article text are rarer than boxes of other stories, and those are kept by
+    `min_items` and `min_links`.
+    """
+
+    kind: str = "related-links"
+    name: str | None = None
+    min_items: int = Field(3, ge=1)
+    min_links: float = Field(0.25, gt=0, le=1, description="share of each item that is links")
+    median_max_words: int = Field(
+        25, ge=1, description="teasers are headlines: longer items are a list in the article"
+    )
+    header_max_words: int = Field(8, ge=0, description="also drop a short line just above")
 
 
 class BlockRule(_Strict):
@@ -154,6 +175,7 @@ class TextRules(_Strict):
     drop_lines: LineRules = []
     drop_blocks: list[BlockRule] = []
     drop_lists: list[ListRule] = []
+    link_lists: list[LinkListRule] = []
     truncate_after: TrailerRules = []
     strip: list[StripRule] = []
     breadcrumbs: list[BreadcrumbRule] = []
