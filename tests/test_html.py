@@ -1,0 +1,168 @@
+"""HTML input: structure-aware rules, metadata from the page, and pages in odd shapes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from scraper import InputError, clean
+
+PARAS = [
+    "The city council voted on Tuesday to expand the tram network to the northern suburbs,"
+    " a plan that has been debated for more than a decade.",
+    "Supporters said the line would cut commuting times in half, while opponents warned"
+    " that the cost estimates had already doubled since the first proposal.",
+    "Construction is expected to begin next spring and to last about four years, the"
+    " mayor's office said in a statement released after the vote.",
+]
+
+
+def page(body: str, head: str = "", charset: str | None = "utf-8") -> str:
+    meta = f'<meta charset="{charset}">' if charset else ""
+    return f"<!DOCTYPE html><html><head>{meta}{head}</head><body>{body}</body></html>"
+
+
+def article(extra: str = "") -> str:
+    paras = "".join(f"<p>{p}</p>" for p in PARAS)
+    return f"<article><h1>Council backs tram extension</h1>{paras}{extra}</article>"
+
+
+def test_a_box_of_teaser_links_is_removed_and_recorded():
+    teasers = "".join(
+        f'<li><a href="/news/{i}">Other story number {i} about the region</a>'
+        f" A short summary of story {i}</li>"
+        for i in range(4)
+    )
+    doc = clean(page(article(f"<h3>More news</h3><ul>{teasers}</ul>")))
+    assert "Other story number" not in doc.text
+    assert all(p in doc.text for p in PARAS)
+    kinds = {r.kind for r in doc.removed if "Other story" in r.text}
+    assert kinds == {"related-links"}
+
+
+def test_a_list_in_the_article_is_kept():
+    items = "".join(
+        f"<li>Step {i}: the council publishes the route and asks residents to comment</li>"
+        for i in range(4)
+    )
+    doc = clean(page(article(f"<ul>{items}</ul>")))
+    assert "Step 3: the council publishes the route" in doc.text
+
+
+def test_long_items_that_lead_with_a_link_are_article_text():
+    items = "".join(
+        f'<li><a href="/t/{i}">Item {i}</a> {PARAS[i % 3]} {PARAS[(i + 1) % 3]}</li>'
+        for i in range(4)
+    )
+    doc = clean(page(article(f"<ul>{items}</ul>")))
+    assert "Item 3" in doc.text
+
+
+HEAD = (
+    "<title>Council backs tram extension | The Northern Herald</title>"
+    '<meta name="author" content="Maria Lindqvist">'
+    '<meta property="article:published_time" content="2021-03-09T10:00:00+01:00">'
+    '<link rel="canonical" href="https://herald.example/2021/03/09/tram-extension">'
+)
+
+
+def test_metadata_comes_from_the_page_head():
+    doc = clean(page(article(), HEAD))
+    assert doc.title == "Council backs tram extension"  # the site name trimmed off
+    assert doc.author == "Maria Lindqvist"
+    assert doc.published == date(2021, 3, 9)
+    assert doc.url == "https://herald.example/2021/03/09/tram-extension"
+    # the heading, same as the title, is taken out of the text
+    assert "Council backs tram extension" not in doc.text
+    assert [r.kind for r in doc.removed] == ["title"]
+
+
+def test_metadata_from_json_ld():
+    ld = (
+        '<script type="application/ld+json">{"@context": "https://schema.org",'
+        ' "@type": "NewsArticle", "headline": "Council backs tram extension",'
+        ' "author": {"@type": "Person", "name": "Omar Haddad"},'
+        ' "datePublished": "2020-11-02"}</script>'
+    )
+    doc = clean(page(article(), ld), url="https://herald.example/a/1")
+    assert (doc.title, doc.author, doc.published) == (
+        "Council backs tram extension",
+        "Omar Haddad",
+        date(2020, 11, 2),
+    )
+
+
+def test_a_date_only_in_the_text_is_found():
+    body = article().replace("<h1>", '<p class="date">Published 4 May 2019</p><h1>')
+    doc = clean(page(body))
+    assert doc.published == date(2019, 5, 4)
+
+
+CYRILLIC = "Москва объявила о строительстве новой линии метро до северных районов города"
+
+
+@pytest.mark.parametrize("encoding", ["windows-1251", "koi8-r"])
+@pytest.mark.parametrize("declared", [True, False])
+def test_cyrillic_pages_decode(encoding, declared):
+    body = "".join(f"<p>{CYRILLIC}, сообщил мэр в четверг, часть {i}.</p>" for i in range(6))
+    html = page(f"<article>{body}</article>", charset=encoding if declared else None)
+    doc = clean(html.encode(encoding))
+    assert CYRILLIC in doc.text
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_latin_1_pages_decode(declared):
+    para = "Le conseil a approuvé l'extension du tramway vers les quartiers nord de la ville"
+    body = "".join(f"<p>{para}, a déclaré le maire jeudi, partie {i}.</p>" for i in range(6))
+    html = page(f"<article>{body}</article>", charset="iso-8859-1" if declared else None)
+    doc = clean(html.encode("latin-1"))
+    assert para in doc.text
+
+
+def test_a_page_with_a_bom():
+    doc = clean(b"\xef\xbb\xbf" + page(article()).encode())
+    assert PARAS[0] in doc.text
+
+
+def test_truncated_html_still_gives_its_text():
+    html = page(article())
+    doc = clean(html[: html.index(PARAS[2][:40]) + 40].encode())
+    assert PARAS[1] in doc.text
+
+
+def test_a_20_mb_page_is_cleaned_or_refused_clearly():
+    filler = "".join(f"<p>{PARAS[i % 3]} ({i})</p>" for i in range(130_000))
+    html = page(f"<article>{filler}</article>").encode()
+    assert len(html) > 20_000_000
+    try:
+        doc = clean(html)
+    except InputError as e:
+        assert str(e)
+    else:
+        assert PARAS[0] in doc.text
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<html><head><title>Frames</title></head><frameset cols="50%,50%">'
+        '<frame src="a.html"><frame src="b.html"></frameset></html>',
+        '<html><head><script>window.location.href="https://herald.example/new";</script>'
+        "</head><body></body></html>",
+    ],
+    ids=["frameset", "js-redirect"],
+)
+def test_pages_without_text_give_a_reason(html):
+    with pytest.raises(InputError) as e:
+        clean(html)
+    assert "no article text" in str(e.value) or "empty" in str(e.value)
+
+
+def test_a_meta_refresh_page_gives_its_few_words():
+    html = (
+        '<html><head><meta http-equiv="refresh" content="0; url=https://herald.example/n">'
+        "</head><body><p>Redirecting to the new address</p></body></html>"
+    )
+    doc = clean(html)  # a Document, though a useless one: the word filters drop it later
+    assert "Redirecting to the new address" in (doc.title or "") + doc.text
