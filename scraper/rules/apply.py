@@ -2,14 +2,14 @@
 
 Phases run in a fixed order, each over all active rule files (the publisher's first, then
 the generic ones): strip spans, cut trailers, drop blocks, drop lists, drop link lists,
-drop lines, drop
-breadcrumbs, drop repeated lines. A line taken by one rule is not matched again, and
-every removal is returned as a `Removed` with the rule's name and kind.
+drop lines, drop breadcrumbs, drop repeated lines. A line taken by one rule is not matched
+again, and every removal is returned as a `Removed` with the rule's name and kind.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import groupby
 from statistics import median
 
 from ..lines import Line
@@ -84,27 +84,32 @@ def _lists(lines: list[Line], rules: ActiveRules, out: Found) -> None:
                     _drop(item, name, rule.kind, out)
 
 
+def _runs(flags: list[bool]) -> list[tuple[int, int]]:
+    """(start, end) of each run of consecutive True flags."""
+    out, i = [], 0
+    for flag, group in groupby(flags):
+        n = len(list(group))
+        if flag:
+            out.append((i, i + n))
+        i += n
+    return out
+
+
 def _link_lists(lines: list[Line], rules: ActiveRules, out: Found) -> None:
     for name, rule in rules.sections("link_lists"):
-
-        def teaser(line: Line, rule=rule) -> bool:
-            return line.kept and line.item and line.link_first and line.links >= rule.min_links
-
-        i = 0
-        while i < len(lines):
-            j = i
-            while j < len(lines) and teaser(lines[j]):
-                j += 1
-            if (
-                j - i >= rule.min_items
-                and median(x.words for x in lines[i:j]) <= rule.median_max_words
-            ):
-                above = lines[i - 1] if i else None
-                if above and above.kept and not above.item and above.words <= rule.header_max_words:
-                    _drop(above, name, rule.kind, out)
-                for item in lines[i:j]:
-                    _drop(item, name, rule.kind, out)
-            i = max(j, i + 1)
+        teasers = [
+            line.kept and line.item and line.link_first and line.links >= rule.min_links
+            for line in lines
+        ]
+        for i, j in _runs(teasers):
+            run = lines[i:j]
+            if len(run) < rule.min_items or median(x.words for x in run) > rule.median_max_words:
+                continue
+            above = lines[i - 1] if i else None
+            if above and above.kept and not above.item and above.words <= rule.header_max_words:
+                _drop(above, name, rule.kind, out)
+            for item in run:
+                _drop(item, name, rule.kind, out)
 
 
 def _line_rules(lines: list[Line], rules: ActiveRules, out: Found) -> None:
@@ -121,19 +126,10 @@ def _line_rules(lines: list[Line], rules: ActiveRules, out: Found) -> None:
     for name, rule in line_rules:
         if rule.near is not None:
             continue
-        hits = [matches(rule, line) for line in lines]
-        i = 0
-        while i < len(lines):
-            if not hits[i]:
-                i += 1
-                continue
-            j = i
-            while j < len(lines) and hits[j]:
-                j += 1
+        for i, j in _runs([matches(rule, line) for line in lines]):
             if j - i >= rule.min_run:
                 for line in lines[i:j]:
                     _drop(line, name, rule.kind, out)
-            i = j
     # `near` rules take weak lines only beside a removal of the same kind, until nothing
     # more changes, so a widget's leftover buttons go with the widget and nowhere else.
     near_rules = [
