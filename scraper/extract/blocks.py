@@ -31,7 +31,6 @@ class _Builder:
         self.lines: list[Line] = []
         self.parts: list[str] = []
         self.depth = 0  # inside how many links, across pieces
-        self.link_first: bool | None = None
         self.heading = False
         self.item = False
         self.new_block = True
@@ -40,10 +39,10 @@ class _Builder:
         if text:
             self.parts.append(text)
 
-    def _unmark(self) -> tuple[str, int]:
-        """The text without link marks, and how many of its characters were inside links."""
-        out, link_chars = [], 0
-        self.link_first = None
+    def _unmark(self) -> tuple[str, int, bool]:
+        """The text without link marks, how many of its characters were inside links, and
+        whether it starts inside one."""
+        out, link_chars, link_first = [], 0, None
         for piece in _MARKS.split("".join(self.parts)):
             if piece == LINK_OPEN:
                 self.depth += 1
@@ -51,17 +50,17 @@ class _Builder:
                 self.depth = max(0, self.depth - 1)
             else:
                 out.append(piece)
-                if self.link_first is None and piece.strip():
-                    self.link_first = self.depth > 0
+                if link_first is None and piece.strip():
+                    link_first = self.depth > 0
                 if self.depth:
                     link_chars += len("".join(piece.split()))
-        return "".join(out), link_chars
+        return "".join(out), link_chars, bool(link_first)
 
     def space(self) -> None:
         self.parts.append(" ")
 
     def flush(self, *, block_end: bool) -> None:
-        text, link_chars = self._unmark()
+        text, link_chars, link_first = self._unmark()
         text = " ".join(text.split())
         plain = to_plain(text)
         if plain:
@@ -69,7 +68,7 @@ class _Builder:
             line = Line(len(self.lines) + 1, text, plain, self.heading, self.new_block)
             line.links = min(1.0, link_chars / chars) if chars else 0.0
             line.item = self.item
-            line.link_first = bool(self.link_first)
+            line.link_first = link_first
             self.lines.append(line)
             self.new_block = False
         self.parts = []
