@@ -19,6 +19,7 @@ from lxml.html import HtmlElement
 from ..errors import InputError
 from ..lines import Line
 from .blocks import body_lines, mark_links
+from .chunks import join_chunks
 
 __all__ = ["main_lines", "parse_html"]
 
@@ -37,9 +38,19 @@ def parse_html(html: str | bytes) -> HtmlElement:
 def main_lines(tree: HtmlElement, *, url: str | None, prune_xpath: list[str]) -> list[Line]:
     """The main text as Lines; InputError when the page holds none.
 
-    Marks the links of `tree` in place (read its metadata first); trafilatura works on a copy.
+    Marks the links of `tree` in place (read its metadata first), and joins an article cut
+    into chunks (chunks.py); trafilatura works on a copy.
     """
     mark_links(tree)
+    lines = _extract(tree, url, prune_xpath)
+    if lines and join_chunks(tree, lines):
+        lines = _extract(tree, url, prune_xpath)
+    if not lines:
+        raise InputError("no article text found in the HTML")
+    return lines
+
+
+def _extract(tree: HtmlElement, url: str | None, prune_xpath: list[str]) -> list[Line]:
     try:
         doc = trafilatura.bare_extraction(
             tree,
@@ -52,7 +63,4 @@ def main_lines(tree: HtmlElement, *, url: str | None, prune_xpath: list[str]) ->
         )
     except Exception as e:  # lxml and trafilatura raise many kinds on broken pages
         raise InputError(f"HTML extraction failed: {type(e).__name__}: {e}") from None
-    lines = body_lines(doc.body) if doc is not None and doc.body is not None else []
-    if not lines:
-        raise InputError("no article text found in the HTML")
-    return lines
+    return body_lines(doc.body) if doc is not None and doc.body is not None else []
