@@ -6,19 +6,31 @@ import hashlib
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from lxml.html import HtmlElement
 from tld import get_fld
 
 from .config import Config, load_config
 from .dates import date_from_url
-from .extract import decode_text, looks_like_html, main_lines, page_metadata, parse_html
+from .extract import (
+    PageMetadata,
+    decode_text,
+    find_lead,
+    looks_like_html,
+    main_lines,
+    page_metadata,
+    parse_html,
+)
 from .filters.language import detect_language
-from .lines import Line, split_lines
+from .lines import Line, split_lines, to_plain
 from .metadata import Metadata, find_url, read_metadata, scan_date
 from .models import Document
 from .rules.apply import apply_text_rules
 from .rules.engine import RuleBook, load_rulebook
 
 __all__ = ["clean", "clean_lines", "document_id", "rulebook_for"]
+
+# A description shorter than this is a subtitle, not a lead paragraph (see extract/lead.py).
+LEAD_MIN_WORDS = 20
 
 
 def rulebook_for(config: Config) -> RuleBook:
@@ -43,6 +55,32 @@ def _registered_domain(url: str | None) -> str | None:
         return None
 
 
+def _html_lines(
+    book: RuleBook,
+    tree: HtmlElement,
+    page: PageMetadata,
+    url: str | None,
+    captured: datetime | None,
+) -> list[Line]:
+    """trafilatura's text as Lines, pruned with the publisher's XPaths, lead put back."""
+    pub = book.publisher_for(url, "")
+    prune = book.select(url, "", captured.date() if captured else None).prune_xpath
+    lines = main_lines(tree, url=url, prune_xpath=prune)
+    text = "\n".join(line.raw for line in lines)
+    if pub is None and book.publisher_for(url, text) is not None:
+        again = book.select(url, text, page.published).prune_xpath
+        if again != prune:
+            lines = main_lines(tree, url=url, prune_xpath=again)
+            text = "\n".join(line.raw for line in lines)
+    lead = find_lead(tree, page.description, text, min_words=LEAD_MIN_WORDS)
+    if lead:
+        at = next((i for i, line in enumerate(lines) if not line.heading), len(lines))
+        lines.insert(at, Line(0, lead, to_plain(lead), gap_before=True, lead=True))
+        for n, line in enumerate(lines, 1):
+            line.n = n
+    return lines
+
+
 def clean_lines(
     book: RuleBook,
     data: str | bytes,
@@ -61,15 +99,8 @@ def clean_lines(
     if looks_like_html(data):
         tree = parse_html(data)
         page = page_metadata(tree, url)
-        pub = book.publisher_for(url, "")
-        prune = book.select(url, "", captured.date() if captured else None).prune_xpath
-        lines = main_lines(tree, url=url, prune_xpath=prune)
+        lines = _html_lines(book, tree, page, url, captured)
         text = "\n".join(line.raw for line in lines)
-        if pub is None and book.publisher_for(url, text) is not None:
-            again = book.select(url, text, page.published).prune_xpath
-            if again != prune:
-                lines = main_lines(tree, url=url, prune_xpath=again)
-                text = "\n".join(line.raw for line in lines)
         given = Metadata(page.title, page.author, page.published, page.url)
         html_language = page.language
     else:

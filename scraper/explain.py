@@ -33,7 +33,8 @@ def explain(
     out = []
     for line in lines:
         if line.removed is None:
-            out.append(LineDecision(line.n, line.plain, "kept", None, None))
+            kind = "lead" if line.lead else None  # put back from the page (extract/lead.py)
+            out.append(LineDecision(line.n, line.plain, "kept", None, kind))
             continue
         rule, kind = line.removed
         decision = "title" if kind == "title" else "meta" if rule.startswith("meta.") else "dropped"

@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 
 from scraper import InputError, clean
+from scraper.config import Config
+from scraper.explain import explain
 
 PARAS = [
     "The city council voted on Tuesday to expand the tram network to the northern suburbs,"
@@ -166,3 +168,72 @@ def test_a_meta_refresh_page_gives_its_few_words():
     )
     doc = clean(html)  # a Document, though a useless one: the word filters drop it later
     assert "Redirecting to the new address" in (doc.title or "") + doc.text
+
+
+LEAD = (
+    "Residents of the northern suburbs will get a tram line by the end of the decade, after a"
+    " vote that ended ten years of argument over its route and its cost."
+)
+
+
+def _with_lead(lead_html: str, description: str = LEAD) -> str:
+    head = f'<title>Tram extension</title><meta name="description" content="{description}">'
+    share = '<div class="share"><a href="/s">Share</a></div>'
+    return page(lead_html + share + article(), head)
+
+
+@pytest.mark.parametrize(
+    "lead_html",
+    [
+        '<p class="lead">{}</p>',
+        '<div class="teaser">{}</div>',
+        '<div class="intro"><b>{}</b></div>',
+    ],
+)
+def test_the_lead_set_apart_from_the_body_is_put_back_first(lead_html):
+    doc, decisions = explain(_with_lead(lead_html.format(LEAD)), Config())
+    assert doc.text.startswith(LEAD)
+    assert all(p in doc.text for p in PARAS)
+    assert [d.kind for d in decisions if d.text == LEAD] == ["lead"]
+
+
+def test_a_one_line_subtitle_is_not_taken_for_a_lead():
+    subtitle = "Ten years of argument end in a vote"
+    doc = clean(_with_lead(f'<h2 class="subtitle">{subtitle}</h2>', subtitle))
+    assert subtitle not in doc.text
+
+
+def test_a_description_that_is_not_on_the_page_adds_nothing():
+    doc = clean(_with_lead(""))
+    assert LEAD[:30] not in doc.text
+
+
+CHUNK_2 = [
+    "The transport authority expects forty thousand passengers a day on the new line once it"
+    " opens, a figure that opponents of the plan describe as far too optimistic for the area.",
+    "Shops along the planned route have asked for compensation for the years of building"
+    " work, and the council has promised to set up a fund before construction starts.",
+    "A final decision on the depot site, which has divided two of the northern districts,"
+    " is expected at the next council meeting in the spring of next year.",
+    "Work on the first section, between the central station and the university, could begin"
+    " as early as next autumn if the national grant is confirmed before the summer break.",
+]
+
+
+def test_an_article_cut_into_chunks_is_joined_in_order():
+    def chunk(paras: list[str]) -> str:
+        return '<div class="article-body">' + "".join(f"<p>{p}</p>" for p in paras) + "</div>"
+
+    related = "".join(f'<li><a href="/n/{i}">Story {i}</a></li>' for i in range(5))
+    body = (
+        '<article><h1>Council backs tram extension</h1><div class="chunks">'
+        + chunk(PARAS)
+        + '<div class="ad"><p>Advertisement</p></div>'
+        + f'<aside class="related"><ul>{related}</ul></aside>'
+        + chunk(CHUNK_2)
+        + "</div></article>"
+    )
+    text = clean(page(body)).text
+    positions = [text.find(p) for p in PARAS + CHUNK_2]
+    assert -1 not in positions and positions == sorted(positions)
+    assert "Story 1" not in text

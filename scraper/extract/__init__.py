@@ -3,10 +3,12 @@
 from .decode import decode_text, looks_like_html
 from .html import main_lines, parse_html
 from .html_meta import PageMetadata, page_metadata
+from .lead import find_lead
 
 __all__ = [
     "PageMetadata",
     "decode_text",
+    "find_lead",
     "looks_like_html",
     "main_lines",
     "page_metadata",

@@ -33,6 +33,7 @@ class PageMetadata:
     published: date | None = None
     url: str | None = None
     language: str | None = None
+    description: str | None = None  # the page's summary, used to find its lead (lead.py)
 
 
 def _iso_date(value: str | None) -> date | None:
@@ -78,4 +79,5 @@ def page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
         published=_iso_date(published),
         url=canonical or None,
         language=_language(tree),
+        description=meta.description or None,
     )
