@@ -136,7 +136,13 @@ def read_metadata(
         elif published is None and (published := _date(line, rules)):
             _take(line, "date", "meta", out)
     url, url_lines = find_url(lines, rules)
-    for line in url_lines:
+    own = {u.rstrip("/") for u in (given.url, url) if u}
+    url_lines += [
+        line
+        for line in kept
+        if line.kept and line not in url_lines and line.plain.rstrip("/") in own
+    ]
+    for line in url_lines:  # a trailer's url, and any line that is only the page's own url
         _take(line, "url", "meta", out)
     meta = Metadata(
         title=title,

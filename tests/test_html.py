@@ -237,3 +237,30 @@ def test_an_article_cut_into_chunks_is_joined_in_order():
     positions = [text.find(p) for p in PARAS + CHUNK_2]
     assert -1 not in positions and positions == sorted(positions)
     assert "Story 1" not in text
+
+
+def test_teasers_written_as_paragraphs_are_removed():
+    teasers = "".join(
+        f'<p><a href="/news/{i}">Other story number {i} about the region</a>'
+        f" A short summary of story {i}.</p>"
+        for i in range(3)
+    )
+    doc = clean(page(article(f"<div class='more'>{teasers}</div>")))
+    assert "Other story number" not in doc.text
+    assert all(p in doc.text for p in PARAS)
+
+
+def test_paragraphs_that_open_with_a_link_are_kept():
+    paras = "".join(
+        f'<p><a href="/people/{i}">Anna Berg</a> said: {p}</p>' for i, p in enumerate(PARAS)
+    )
+    doc = clean(page(f"<article><h1>Council backs tram extension</h1>{paras}</article>"))
+    assert all(p in doc.text for p in PARAS)
+
+
+def test_a_line_that_is_the_page_url_goes_to_metadata():
+    url = "https://herald.example/2021/03/09/tram-extension"
+    doc = clean(page(article(f"<p>{url}</p>"), HEAD))
+    assert url not in doc.text
+    assert doc.url == url
+    assert ("url", "meta") in {(r.rule.removeprefix("meta."), r.kind) for r in doc.removed}

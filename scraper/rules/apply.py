@@ -98,7 +98,11 @@ def _runs(flags: list[bool]) -> list[tuple[int, int]]:
 def _link_lists(lines: list[Line], rules: ActiveRules, out: Found) -> None:
     for name, rule in rules.sections("link_lists"):
         teasers = [
-            line.kept and line.item and line.link_first and line.links >= rule.min_links
+            line.kept
+            and (line.item or not rule.items_only)
+            and line.link_first
+            and line.links >= rule.min_links
+            and (rule.max_words is None or line.words <= rule.max_words)
             for line in lines
         ]
         for i, j in _runs(teasers):

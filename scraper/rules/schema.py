@@ -105,6 +105,10 @@ class LinkListRule(_Strict):
         25, ge=1, description="teasers are headlines: longer items are a list in the article"
     )
     header_max_words: int = Field(8, ge=0, description="also drop a short line just above")
+    max_words: int | None = Field(None, ge=1, description="a longer line ends the run")
+    items_only: bool = Field(
+        True, description="only list items; false also takes runs of paragraphs and headings"
+    )
 
 
 class BlockRule(_Strict):
