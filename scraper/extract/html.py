@@ -2,7 +2,8 @@
 
 Settings, each measured on ../shared/bench (bench/extraction.py): `fast=True` skips
 trafilatura's readability/justext comparison, which costs a third of its time and on
-full-text pages picks a worse candidate about as often as a better one. `favor_recall`
+full-text pages picks a worse candidate about as often as a better one; it runs only when
+the fast text is short (main_lines). `favor_recall`
 because the line rules afterwards take out what recall lets through (scrapinghub F1
 0.9726 with it, 0.9694 without; trafilatura-eval 0.9199 and 0.9214).
 `include_comments=False` measured better on every set. Links are marked in the text
@@ -22,6 +23,10 @@ from .blocks import body_lines, mark_links
 from .chunks import join_chunks
 
 __all__ = ["main_lines", "parse_html"]
+
+# Below this many characters the fast extraction may have found the wrong block; see
+# main_lines. Measured on ../shared/bench (1000 and 2000 scored the same).
+SHORT_TEXT = 1000
 
 
 def parse_html(html: str | bytes) -> HtmlElement:
@@ -45,17 +50,37 @@ def main_lines(tree: HtmlElement, *, url: str | None, prune_xpath: list[str]) ->
     lines = _extract(tree, url, prune_xpath)
     if lines and join_chunks(tree, lines):
         lines = _extract(tree, url, prune_xpath)
+    if _chars(lines) < SHORT_TEXT:
+        # A short text may be the wrong block: trafilatura's full mode, which checks its
+        # choice against readability and jusText, is taken when it finds more text
+        # elsewhere. When it only adds to the same text, what it adds is mostly the
+        # teasers around a short article, so the fast text stays.
+        full = _extract(tree, url, prune_xpath, fast=False)
+        if _chars(full) > _chars(lines) and not _covers(full, lines):
+            lines = full
     if not lines:
         raise InputError("no article text found in the HTML")
     return lines
 
 
-def _extract(tree: HtmlElement, url: str | None, prune_xpath: list[str]) -> list[Line]:
+def _covers(full: list[Line], lines: list[Line]) -> bool:
+    """Whether `full` holds (nearly) all of `lines`: more of the same text, not other text."""
+    have = {line.plain for line in full}
+    return sum(len(line.plain) for line in lines if line.plain in have) >= 0.8 * _chars(lines)
+
+
+def _chars(lines: list[Line]) -> int:
+    return sum(len(line.plain) for line in lines)
+
+
+def _extract(
+    tree: HtmlElement, url: str | None, prune_xpath: list[str], *, fast: bool = True
+) -> list[Line]:
     try:
         doc = trafilatura.bare_extraction(
             tree,
             url=url,
-            fast=True,
+            fast=fast,
             favor_recall=True,
             include_comments=False,
             deduplicate=False,
