@@ -17,6 +17,7 @@ from .extract import (
     find_lead,
     looks_like_html,
     main_lines,
+    markup_author,
     page_metadata,
     parse_html,
 )
@@ -95,6 +96,7 @@ def clean_lines(
     raw = data.encode("utf-8") if isinstance(data, str) else data
     raw_sha256 = hashlib.sha256(raw).hexdigest()
     given = Metadata()
+    tree = None
     html_language = None
     if looks_like_html(data):
         tree = parse_html(data)
@@ -118,6 +120,8 @@ def clean_lines(
     rules = book.select(where, text, when)
     removed = apply_text_rules(lines, rules)
     meta, meta_removed = read_metadata(lines, rules, given)
+    if meta.author is None and tree is not None:
+        meta.author = markup_author(tree)  # after the text: the slowest metadata step
     body = "\n\n".join(line.plain for line in lines if line.kept)
     final_url = meta.url or url
     doc = Document(

@@ -264,3 +264,9 @@ def test_a_line_that_is_the_page_url_goes_to_metadata():
     assert url not in doc.text
     assert doc.url == url
     assert ("url", "meta") in {(r.rule.removeprefix("meta."), r.kind) for r in doc.removed}
+
+
+def test_an_author_named_only_in_the_markup_is_found():
+    byline = '<div class="byline"><a rel="author" href="/staff/anna-berg">Anna Berg</a></div>'
+    doc = clean(page(byline + article()))
+    assert doc.author == "Anna Berg"  # the link marks blocks.py puts in the tree are gone

@@ -1,5 +1,6 @@
 """Turning raw bytes into text: charset and format detection, HTML extraction."""
 
+from .author import markup_author
 from .decode import decode_text, looks_like_html
 from .html import main_lines, parse_html
 from .html_meta import PageMetadata, page_metadata
@@ -11,6 +12,7 @@ __all__ = [
     "find_lead",
     "looks_like_html",
     "main_lines",
+    "markup_author",
     "page_metadata",
     "parse_html",
 ]

@@ -21,6 +21,7 @@ __all__ = ["join_chunks"]
 
 _UNMARK = dict.fromkeys(map(ord, LINK_OPEN + LINK_CLOSE))
 _KEY = 40  # characters of a paragraph's opening that identify it
+_START = 8  # of those, the first few, which a paragraph's own text (before any tag) has
 _MIN_KEY_WORDS = 12  # paragraphs long enough to be article text, for finding the container
 _MIN_NEW_WORDS = 100  # a chunk of an article, not a caption or a footer note
 _MAX_CHUNKS = 6  # more elements of one kind are a list of posts, not one article
@@ -28,7 +29,7 @@ _MAX_LEVELS_UP = 4  # chunks of one article sit close together, not in the page 
 
 
 def _key(text: str) -> str:
-    return " ".join(text.translate(_UNMARK).split())[:_KEY]
+    return " ".join(text[: _KEY * 4].translate(_UNMARK).split())[:_KEY]
 
 
 def _new_words(el: HtmlElement, seen: set[str]) -> int:
@@ -40,10 +41,15 @@ def _new_words(el: HtmlElement, seen: set[str]) -> int:
 
 def join_chunks(tree: HtmlElement, lines: list[Line]) -> bool:
     """Move the article's other chunks into its first one, in place; True when any moved."""
-    seen = {_key(line.plain) for line in lines}
-    wanted = {_key(line.plain) for line in lines if line.words >= _MIN_KEY_WORDS}
+    keys = [(_key(line.plain), line.words) for line in lines]
+    seen = {key for key, _ in keys}
+    wanted = {key for key, words in keys if words >= _MIN_KEY_WORDS}
+    starts = {key[:_START] for key in wanted}
     parents: Counter[HtmlElement] = Counter()
     for p in tree.iter("p"):
+        start = _key(p.text or "")[:_START]
+        if len(start) == _START and start not in starts:
+            continue  # cheap test first: text_content() on every <p> is slow on big pages
         if _key(p.text_content()) in wanted:
             parents[p.getparent()] += 1
     if not parents:

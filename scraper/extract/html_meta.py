@@ -2,7 +2,7 @@
 
 trafilatura's `extract_metadata` also works out site name, categories, tags and licence,
 which we do not keep and which cost a third of its time, so this calls its parts: meta tags,
-JSON-LD, then the title, author and canonical-link fallbacks, and htmldate for the date.
+JSON-LD, then the title and canonical-link fallbacks, and htmldate for the date.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura.metadata import (
     examine_meta,
-    extract_author,
     extract_meta_json,
     extract_title,
     extract_url,
@@ -55,7 +54,11 @@ def _language(tree: HtmlElement) -> str | None:
 
 
 def page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
-    """What the page says about itself; a field it does not say stays None."""
+    """What the page's meta tags, JSON-LD and <title> say; a field they do not say is None.
+
+    The author comes from meta tags and JSON-LD only: the one named in the markup
+    (author.py) is looked for only when neither these nor the text name one.
+    """
     meta = examine_meta(tree)
     if meta.author and " " not in meta.author:
         meta.author = None  # a user name or handle, as trafilatura also judges it
@@ -64,7 +67,6 @@ def page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     except Exception as e:  # JSON-LD in the wild is often broken
         log.debug("JSON-LD unreadable: %s", e)
     title = meta.title or extract_title(tree)
-    author = meta.author or extract_author(tree)
     canonical = meta.url or extract_url(tree, url)
     published = find_date(
         tree,
@@ -75,7 +77,7 @@ def page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     )
     return PageMetadata(
         title=title or None,
-        author=author or None,
+        author=meta.author or None,
         published=_iso_date(published),
         url=canonical or None,
         language=_language(tree),

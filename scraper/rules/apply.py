@@ -9,6 +9,7 @@ again, and every removal is returned as a `Removed` with the rule's name and kin
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from itertools import groupby
 from statistics import median
 
@@ -119,38 +120,60 @@ def _link_lists(lines: list[Line], rules: ActiveRules, out: Found) -> None:
 def _line_rules(lines: list[Line], rules: ActiveRules, out: Found) -> None:
     line_rules = rules.sections("drop_lines")
 
-    def matches(rule, line: Line) -> bool:
-        return (
-            line.kept
-            and (rule.max_words is None or line.words <= rule.max_words)
-            and (rule.min_links is None or line.links >= rule.min_links)
-            and rule.pattern.search(line.plain) is not None
-        )
+    # the hottest loop of a run (every rule x every line): most rules have a `max_words`,
+    # so lines are visited shortest first and a rule stops at its limit
+    order = sorted(range(len(lines)), key=lambda i: lines[i].words)
+    sizes = [lines[i].words for i in order]
+
+    def matches(rule) -> list[bool]:
+        search, links = rule.pattern.search, rule.min_links
+        upto = len(order) if rule.max_words is None else bisect_right(sizes, rule.max_words)
+        flags = [False] * len(lines)
+        for i in order[:upto]:
+            line = lines[i]
+            if (
+                line.removed is None
+                and (links is None or line.links >= links)
+                and search(line.plain) is not None
+            ):
+                flags[i] = True
+        return flags
 
     for name, rule in line_rules:
         if rule.near is not None:
-            continue
-        for i, j in _runs([matches(rule, line) for line in lines]):
+            continue  # below
+        for i, j in _runs(matches(rule)):
             if j - i >= rule.min_run:
                 for line in lines[i:j]:
                     _drop(line, name, rule.kind, out)
     # `near` rules take weak lines only beside a removal of the same kind, until nothing
     # more changes, so a widget's leftover buttons go with the widget and nowhere else.
-    near_rules = [
-        (name, rule, [i for i, line in enumerate(lines) if matches(rule, line)])
-        for name, rule in line_rules
-        if rule.near is not None
-    ]
+    # Their patterns are loose and slow, so a line is tested only once it is beside one.
+    near_rules = [(name, rule, {}) for name, rule in line_rules if rule.near is not None]
+
+    def weak(rule, tested: dict[int, bool], i: int) -> bool:
+        if i not in tested:
+            line = lines[i]
+            tested[i] = (
+                (rule.max_words is None or line.words <= rule.max_words)
+                and (rule.min_links is None or line.links >= rule.min_links)
+                and rule.pattern.search(line.plain) is not None
+            )
+        return tested[i]
+
     changed = True
     while changed:
         changed = False
-        for name, rule, candidates in near_rules:
-            for i in candidates:
-                line = lines[i]
+        for name, rule, tested in near_rules:
+            if not any(o.removed and o.removed[1] == rule.kind for o in lines):
+                continue
+            for i, line in enumerate(lines):
                 if not line.kept:
                     continue
                 lo, hi = max(0, i - rule.near), min(len(lines), i + rule.near + 1)
-                if any(o.removed and o.removed[1] == rule.kind for o in lines[lo:hi]):
+                if any(o.removed and o.removed[1] == rule.kind for o in lines[lo:hi]) and weak(
+                    rule, tested, i
+                ):
                     _drop(line, name, rule.kind, out)
                     changed = True
 

@@ -192,6 +192,10 @@ class RuleBook:
                 self.generic.append(f)
             else:
                 self.publishers.setdefault(f.rules.publisher, []).append(f)
+        self._signatures = {  # compiled once: `publisher_for` runs several times a document
+            name: [re.compile(p.pattern, p.flags | re.M) for f in files for p in f.rules.recognise]
+            for name, files in self.publishers.items()
+        }
 
     def digests(self) -> dict[str, str]:
         """sha256 of every rule file, for versions.json (packaged ones by file name)."""
@@ -207,9 +211,8 @@ class RuleBook:
                 if any(host == d or host.endswith("." + d) for d in domains):
                     return name
         best, hits = None, 0
-        for name, files in self.publishers.items():
-            patterns = [p for f in files for p in f.rules.recognise]
-            n = sum(1 for p in patterns if re.search(p.pattern, text, p.flags | re.M))
+        for name, patterns in self._signatures.items():
+            n = sum(1 for p in patterns if p.search(text))
             if n > hits:
                 best, hits = name, n
         return best
