@@ -270,3 +270,17 @@ def test_an_author_named_only_in_the_markup_is_found():
     byline = '<div class="byline"><a rel="author" href="/staff/anna-berg">Anna Berg</a></div>'
     doc = clean(page(byline + article()))
     assert doc.author == "Anna Berg"  # the link marks blocks.py puts in the tree are gone
+
+
+@pytest.mark.parametrize(
+    ("line", "removed"),
+    [
+        ('Lea: <a href="/n/1">El cantante Juan Luis Guerra da positivo a COVID-19</a>', True),
+        ('À lire aussi » <a href="/n/2">Quel est votre profil digestif ?</a>', True),
+        ('Update: the council <a href="/vote">published the results</a> late on Friday.', False),
+    ],
+)
+def test_a_label_and_a_link_to_another_story_is_removed(line, removed):
+    doc = clean(page(article(f"<p>{line}</p>")))
+    text = line.split(">")[1].split("<")[0]  # the link's text
+    assert (text not in doc.text) is removed
