@@ -30,9 +30,6 @@ from .rules.engine import RuleBook, load_rulebook
 
 __all__ = ["clean", "clean_lines", "document_id", "rulebook_for"]
 
-# A description shorter than this is a subtitle, not a lead paragraph (see extract/lead.py).
-LEAD_MIN_WORDS = 20
-
 
 def rulebook_for(config: Config) -> RuleBook:
     return load_rulebook([config.path(p) for p in config.rules], config.publishers)
@@ -73,7 +70,7 @@ def _html_lines(
         if again != prune:
             lines = main_lines(tree, url=url, prune_xpath=again)
             text = "\n".join(line.raw for line in lines)
-    lead = find_lead(tree, page.description, text, min_words=LEAD_MIN_WORDS)
+    lead = find_lead(tree, page.description, text)
     if lead:
         at = next((i for i, line in enumerate(lines) if not line.heading), len(lines))
         lines.insert(at, Line(0, lead, to_plain(lead), gap_before=True, lead=True))

@@ -14,11 +14,10 @@ from lxml.html import HtmlElement
 from trafilatura.metadata import normalize_authors
 from trafilatura.utils import trim
 
-from .blocks import LINK_CLOSE, LINK_OPEN
+from .blocks import UNMARK
 
 __all__ = ["markup_author"]
 
-_UNMARK = dict.fromkeys(map(ord, LINK_OPEN + LINK_CLOSE))  # the tree's links may be marked
 _MAX_CHARS = 120
 
 # every word the tests below look for in a class or id, so most elements skip them all
@@ -96,7 +95,7 @@ def _text(el: HtmlElement, skip: set[HtmlElement]) -> str:
             parts.append(child.tail or "")
 
     walk(el)
-    return trim(" ".join(parts).translate(_UNMARK))
+    return trim(" ".join(parts).translate(UNMARK))
 
 
 def markup_author(tree: HtmlElement) -> str | None:

@@ -15,11 +15,10 @@ from collections import Counter
 from lxml.html import HtmlElement
 
 from ..lines import Line
-from .blocks import LINK_CLOSE, LINK_OPEN
+from .blocks import UNMARK
 
 __all__ = ["join_chunks"]
 
-_UNMARK = dict.fromkeys(map(ord, LINK_OPEN + LINK_CLOSE))
 _KEY = 40  # characters of a paragraph's opening that identify it
 _START = 8  # of those, the first few, which a paragraph's own text (before any tag) has
 _MIN_KEY_WORDS = 12  # paragraphs long enough to be article text, for finding the container
@@ -29,7 +28,7 @@ _MAX_LEVELS_UP = 4  # chunks of one article sit close together, not in the page 
 
 
 def _key(text: str) -> str:
-    return " ".join(text[: _KEY * 4].translate(_UNMARK).split())[:_KEY]
+    return " ".join(text[: _KEY * 4].translate(UNMARK).split())[:_KEY]
 
 
 def _new_words(el: HtmlElement, seen: set[str]) -> int:

@@ -13,18 +13,19 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from .blocks import LINK_CLOSE, LINK_OPEN
+from .blocks import UNMARK
 
-__all__ = ["find_lead"]
+__all__ = ["LEAD_MIN_WORDS", "find_lead"]
 
-_UNMARK = dict.fromkeys(map(ord, LINK_OPEN + LINK_CLOSE))
+LEAD_MIN_WORDS = 20  # a description shorter than this is a subtitle, not a lead
+
 _KEY_CHARS = 60  # a description's opening, enough to be unique on the page
 _CANDIDATES = ("p", "div", "span", "h2", "h3", "strong", "b", "em", "header", "section", "td")
 _CLIMB = 3  # how far up from the element where the description starts
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.translate(_UNMARK).split())
+    return " ".join(text.translate(UNMARK).split())
 
 
 def _trimmed(description: str) -> str:
@@ -33,7 +34,11 @@ def _trimmed(description: str) -> str:
 
 
 def find_lead(
-    tree: HtmlElement, description: str | None, body_text: str, *, min_words: int
+    tree: HtmlElement,
+    description: str | None,
+    body_text: str,
+    *,
+    min_words: int = LEAD_MIN_WORDS,
 ) -> str | None:
     """The page's lead paragraph when it is visible and not in `body_text`, else None."""
     if not description:
