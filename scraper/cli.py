@@ -281,6 +281,7 @@ def explain(config: Config, target: str, as_json: bool) -> None:
     styles = {"kept": "green", "dropped": "red", "title": "cyan", "meta": "cyan"}
     for d in decisions:
         why = f"{d.decision}" + (f" by {d.rule} ({d.kind})" if d.decision == "dropped" else "")
+        why += " (lead, from the page's description)" if d.kind == "lead" else ""
         out.print(f"{d.n:>4} [{styles[d.decision]}]{why:<44}[/] ", end="")
         out.print(d.text, markup=False)
 

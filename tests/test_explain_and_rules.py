@@ -83,6 +83,29 @@ def test_explain_prints_each_line_with_its_decision(project):
     assert "dropped by mt-donation-letter (donation)" in plain.stdout
 
 
+def test_explain_says_which_line_is_a_lead_put_back(project):
+    lead = (
+        "Residents of the northern suburbs will get a tram line by the end of the decade, after"
+        " a vote that ended ten years of argument over its route and its cost."
+    )
+    body = "".join(
+        f"<p>Paragraph {i} of the article, long enough to count as text.</p>" * 3 for i in range(3)
+    )
+    html = (
+        f'<html><head><meta name="description" content="{lead}"></head><body>'
+        f'<p class="lead">{lead}</p><div class="share"><a href="/s">Share</a></div>'
+        f"<article><h1>Council backs tram extension</h1>{body}</article></body></html>"
+    )
+    (project / "page.html").write_text(html)
+    result = scrape("explain", "page.html", "--json", cwd=project)
+    rows = {r["text"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert rows[lead]["decision"] == "kept" and rows[lead]["kind"] == "lead"
+    assert (
+        "kept (lead, from the page's description)"
+        in scrape("explain", "page.html", cwd=project).stdout
+    )
+
+
 def test_explain_a_missing_target_is_one_line(project):
     result = scrape("explain", "nope.txt", cwd=project)
     assert result.returncode == 1 and "nope.txt: no such file" in result.stderr
