@@ -30,13 +30,24 @@ def article(extra: str = "") -> str:
     return f"<article><h1>Council backs tram extension</h1>{paras}{extra}</article>"
 
 
-def test_a_box_of_teaser_links_is_removed_and_recorded():
+@pytest.mark.parametrize(
+    ("box", "item", "count"),
+    [
+        ("<h3>More news</h3><ul>{}</ul>", "<li>{}</li>", 4),
+        # the same box written as paragraphs, not a list
+        ("<div class='more'>{}</div>", "<p>{}.</p>", 3),
+    ],
+    ids=["list-items", "paragraphs"],
+)
+def test_a_box_of_teaser_links_is_removed_and_recorded(box, item, count):
     teasers = "".join(
-        f'<li><a href="/news/{i}">Other story number {i} about the region</a>'
-        f" A short summary of story {i}</li>"
-        for i in range(4)
+        item.format(
+            f'<a href="/news/{i}">Other story number {i} about the region</a>'
+            f" A short summary of story {i}"
+        )
+        for i in range(count)
     )
-    doc = clean(page(article(f"<h3>More news</h3><ul>{teasers}</ul>")))
+    doc = clean(page(article(box.format(teasers))))
     assert "Other story number" not in doc.text
     assert all(p in doc.text for p in PARAS)
     kinds = {r.kind for r in doc.removed if "Other story" in r.text}
@@ -237,17 +248,6 @@ def test_an_article_cut_into_chunks_is_joined_in_order():
     positions = [text.find(p) for p in PARAS + CHUNK_2]
     assert -1 not in positions and positions == sorted(positions)
     assert "Story 1" not in text
-
-
-def test_teasers_written_as_paragraphs_are_removed():
-    teasers = "".join(
-        f'<p><a href="/news/{i}">Other story number {i} about the region</a>'
-        f" A short summary of story {i}.</p>"
-        for i in range(3)
-    )
-    doc = clean(page(article(f"<div class='more'>{teasers}</div>")))
-    assert "Other story number" not in doc.text
-    assert all(p in doc.text for p in PARAS)
 
 
 def test_paragraphs_that_open_with_a_link_are_kept():
