@@ -33,9 +33,8 @@ def _key(text: str) -> str:
 
 def _new_words(el: HtmlElement, seen: set[str]) -> int:
     """Words in the element's paragraphs that trafilatura did not extract."""
-    return sum(
-        len(p.text_content().split()) for p in el.iter("p") if _key(p.text_content()) not in seen
-    )
+    texts = (p.text_content() for p in el.iter("p"))
+    return sum(len(text.split()) for text in texts if _key(text) not in seen)
 
 
 def join_chunks(tree: HtmlElement, lines: list[Line]) -> bool:
