@@ -12,17 +12,13 @@ import asyncio
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
-from .config import CommonCrawlSource, Config, UrlsSource, WaybackSource
-from .discover.terms import url_has_terms
-from .errors import FetchError
+from .config import Config
+from .errors import FetchError, Skip
 from .fetch import Fetcher, State, WarcStore
-from .fetch.client import Response
+from .filters.url_terms import PREFILTERED, ruled_out
 from .models import Listing
-from .sources.commoncrawl import fetch_record, list_commoncrawl
-from .sources.live import list_urls
-from .sources.wayback import Skip, fetch_capture, list_wayback
+from .sources import Fetched, for_listing, sources_of
 
 __all__ = ["CollectReport", "collect"]
 
@@ -41,39 +37,20 @@ class CollectReport:
     reasons: Counter[str] = field(default_factory=Counter)
 
 
-PREFILTERED = "url prefilter: no salient term in the url (url_terms)"
-
-
 async def _list(config: Config, fetcher: Fetcher) -> tuple[list[Listing], list[str]]:
     """Every listed capture, and the keys of those the url prefilter rules out."""
     out: list[Listing] = []
-    ruled_out: list[str] = []
-    for i, entry in enumerate(config.sources):
-        s = entry.settings
-        if isinstance(s, WaybackSource):
-            found = await list_wayback(s, fetcher)
-            if s.url_terms:
-                ruled_out += [x.key for x in found if not url_has_terms(x.url, s.url_terms)]
-            out += found
-        elif isinstance(s, CommonCrawlSource):
-            out += await list_commoncrawl(s, fetcher)
-        elif isinstance(s, UrlsSource):
-            out += list_urls(s, base=config.base_dir, key=f"sources[{i}].urls")
-    return out, ruled_out
+    out_keys: list[str] = []
+    for source in sources_of(config):
+        found = await source.listings(fetcher)
+        out_keys += ruled_out(found, source.url_terms)
+        out += found
+    return out, out_keys
 
 
-async def _fetch(listing: Listing, fetcher: Fetcher) -> tuple[Response, str, datetime, dict]:
-    """The response, the url it was finally found at, its capture time, and fetch notes."""
-    if listing.source == "wayback":
-        r, url, when, hops = await fetch_capture(listing, fetcher)
-        return r, url, when, {"redirect_hops": hops}
-    if listing.source == "commoncrawl":
-        r, when = await fetch_record(listing, fetcher)
-        return r, listing.url, when, {}
-    r = await fetcher.get_live(listing.url)
-    if r.status >= 400:
-        raise Skip(f"live url answered HTTP {r.status}")
-    return r, r.url, datetime.now(timezone.utc), {}
+async def _fetch(listing: Listing, fetcher: Fetcher) -> Fetched:
+    """The capture a listing names, through the class of the source that listed it."""
+    return await for_listing(listing.source).fetch(listing, fetcher)
 
 
 async def _run(
@@ -87,9 +64,9 @@ async def _run(
                 state.mark(key, "fetched", warc=name)
                 report.recovered += 1
         async with Fetcher(config.fetch) as fetcher:
-            listed, ruled_out = await _list(config, fetcher)
+            listed, prefiltered = await _list(config, fetcher)
             state.add(listed)
-            report.prefiltered = state.skip_listed(ruled_out, PREFILTERED)
+            report.prefiltered = state.skip_listed(prefiltered, PREFILTERED)
             for x in listed:
                 report.listed[x.source] += 1
                 if on:
@@ -109,8 +86,14 @@ async def _run(
                 while not queue.empty():
                     x = queue.get_nowait()
                     try:
-                        r, url, when, meta = await _fetch(x, fetcher)
-                        meta.update(fetched_url=r.url, attempts=r.attempts, status=r.status)
+                        got = await _fetch(x, fetcher)
+                        r, url, when = got.response, got.url, got.captured
+                        meta = {
+                            **got.notes,
+                            "fetched_url": r.url,
+                            "attempts": r.attempts,
+                            "status": r.status,
+                        }
                         stored = f"{url}|{when.isoformat()}"
                         # one writer at a time; gzip and fsync run off the event loop, and the
                         # duplicate check, write and mark happen together

@@ -44,13 +44,14 @@ def explain(
 
 def explain_source(target: str, config: Config) -> tuple[bytes, str | None]:
     """The bytes to explain: a local file, or a url looked up in the raw store."""
-    from .fetch.store import iter_store
+    from .models import Capture
+    from .sources import iter_store
 
     path = Path(target)
     if path.exists():
         return path.read_bytes(), None
     if target.startswith(("http://", "https://")):
         for capture in iter_store(config.store_dir):
-            if capture.url == target:
+            if isinstance(capture, Capture) and capture.url == target:
                 return capture.content, capture.url
     raise InputError(f"{target}: no such file, and no capture of that url in the raw store")

@@ -11,7 +11,7 @@ from pathlib import Path
 from archives import CommonCrawl, Faults, IAArchive, Page, article, gz, write_warc
 from conftest import load, scrape
 
-from scraper.fetch.store import iter_store
+from scraper.sources import iter_store
 
 WORDS = (
     "Russian officials said on Tuesday that the navy would keep its supply point in the "

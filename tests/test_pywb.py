@@ -6,7 +6,7 @@ from conftest import load, scrape
 from pywb_server import Pywb
 from test_collect import site_pages, story, write_config
 
-from scraper.fetch.store import iter_store
+from scraper.sources import iter_store
 
 
 @pytest.fixture(scope="session")

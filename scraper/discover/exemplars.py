@@ -11,9 +11,10 @@ import glob
 from pathlib import Path
 
 from ..clean import clean_lines, rulebook_for
-from ..config import Config, SeedsSource
+from ..config import Config
 from ..errors import InputError
 from ..models import Capture, Document
+from ..sources import sources_of
 
 __all__ = ["exemplar_captures", "exemplar_files", "load_exemplars"]
 
@@ -24,12 +25,7 @@ def exemplar_files(config: Config) -> list[Path]:
         for pattern in config.discover.exemplars:
             found.update(Path(p) for p in glob.glob(str(config.path(pattern)), recursive=True))
         return sorted(p for p in found if p.is_file())
-    files: list[Path] = []
-    for entry in config.sources:
-        if isinstance(entry.settings, SeedsSource):
-            folder = config.path(entry.settings.dir)
-            files += sorted(p for p in folder.glob(entry.settings.glob) if p.is_file())
-    return files
+    return [p for source in sources_of(config) for p in source.exemplar_files()]
 
 
 def exemplar_captures(files: list[Path]) -> list[Capture]:

@@ -14,24 +14,22 @@ from __future__ import annotations
 import io
 import json
 import os
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from ..models import Capture, Listing
+from ..models import Listing
 from .client import Response
 
-__all__ = ["WarcStore", "iter_store", "read_warc"]
+__all__ = ["OPEN_SUFFIX", "WarcStore"]
 
 KEY_HEADER = "WARC-Scraper-Key"
 SOURCE_HEADER = "WARC-Scraper-Source"
-_OPEN = ".open"
+OPEN_SUFFIX = _OPEN = ".open"
 
 
 def _whole_records(path: Path) -> tuple[int, list[str]]:
@@ -139,51 +137,3 @@ class WarcStore:
         if self._file.tell() >= self.max_file_bytes:
             self._close()
         return name
-
-
-def _capture_time(record) -> datetime | None:
-    value = record.rec_headers.get_header("WARC-Date")
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
-    except ValueError:
-        return None
-
-
-def read_warc(path: Path, *, source: str = "warc") -> Iterator[Capture]:
-    """Response and resource records of a WARC/ARC file as Captures (a torn tail ends it)."""
-    from ..clean import document_id
-
-    with open(path, "rb") as f:
-        try:
-            for record in ArchiveIterator(f, arc2warc=True):
-                if record.rec_type not in {"response", "resource"}:
-                    continue
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                status = None
-                if record.http_headers is not None and record.rec_type == "response":
-                    code = record.http_headers.get_statuscode()
-                    status = int(code) if code and code.isdigit() else None
-                body = record.content_stream().read()
-                when = _capture_time(record)
-                headers = dict(record.http_headers.headers) if record.http_headers else {}
-                yield Capture(
-                    id=document_id(url, when, ""),
-                    source=record.rec_headers.get_header(SOURCE_HEADER) or source,
-                    content=body,
-                    url=url,
-                    capture_time=when,
-                    status=status,
-                    headers=headers,
-                )
-        except (ArchiveLoadFailed, EOFError, OSError):
-            return
-
-
-def iter_store(folder: Path) -> Iterator[Capture]:
-    """Every capture in the raw store, oldest file first (open files too, up to a torn tail)."""
-    if not folder.is_dir():
-        return
-    for path in sorted([*folder.glob("*.warc.gz"), *folder.glob(f"*.warc.gz{_OPEN}")]):
-        yield from read_warc(path)

@@ -1,5 +1,39 @@
-"""Where captures come from. Each source yields Capture records (or why one is unusable)."""
+"""Where captures come from: one class per kind under `sources:`, found by its config key.
 
-from .seeds import read_seeds
+Each implements the contract in `base.Source`. To add a kind: a module with its class,
+its settings model in config.py, and a line in `SOURCES`.
+"""
 
-__all__ = ["read_seeds"]
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .base import Fetched, Source
+from .commoncrawl import CommonCrawl
+from .live import LiveUrls
+from .seeds import Seeds, read_seeds
+from .store import iter_store
+from .warcfile import WarcFiles
+from .wayback import Wayback
+
+if TYPE_CHECKING:
+    from ..config import Config
+
+__all__ = ["SOURCES", "Fetched", "Source", "for_listing", "iter_store", "read_seeds", "sources_of"]
+
+SOURCES: dict[str, type[Source]] = {
+    cls.kind: cls for cls in (Seeds, Wayback, CommonCrawl, WarcFiles, LiveUrls)
+}
+_BY_NAME = {cls.name: cls for cls in SOURCES.values()}
+
+
+def sources_of(config: Config) -> list[Source]:
+    """The configured sources, in config order."""
+    return [
+        SOURCES[entry.kind](entry.settings, config, i) for i, entry in enumerate(config.sources)
+    ]
+
+
+def for_listing(name: str) -> type[Source]:
+    """The source class that fetches a listing (by its `source`, e.g. "wayback")."""
+    return _BY_NAME[name]

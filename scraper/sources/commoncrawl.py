@@ -12,9 +12,10 @@ from ..config import CommonCrawlSource
 from ..errors import PermanentFetchError
 from ..fetch.client import Fetcher, Response
 from ..models import Listing
+from .base import Fetched, Source
 from .cdx import parse_cdx, query_index, refine
 
-__all__ = ["fetch_record", "list_commoncrawl"]
+__all__ = ["CommonCrawl", "fetch_record", "list_commoncrawl"]
 
 
 async def list_commoncrawl(src: CommonCrawlSource, fetcher: Fetcher) -> list[Listing]:
@@ -80,3 +81,18 @@ async def fetch_record(listing: Listing, fetcher: Fetcher) -> tuple[Response, da
     raise PermanentFetchError(
         f"{listing.fetch}@{first}: no response record in range", url=listing.fetch
     )
+
+
+class CommonCrawl(Source):
+    """Common Crawl: the URL index, then one range request per WARC record."""
+
+    kind = "commoncrawl"
+    name = "commoncrawl"
+
+    async def listings(self, fetcher: Fetcher) -> list[Listing]:
+        return await list_commoncrawl(self.settings, fetcher)
+
+    @classmethod
+    async def fetch(cls, listing: Listing, fetcher: Fetcher) -> Fetched:
+        r, when = await fetch_record(listing, fetcher)
+        return Fetched(r, listing.url, when)

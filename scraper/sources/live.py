@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ..config import UrlsSource
-from ..errors import ConfigError
+from ..errors import ConfigError, Skip
+from ..fetch.client import Fetcher
 from ..models import Listing
+from .base import Fetched, Source
 
-__all__ = ["list_urls"]
+__all__ = ["LiveUrls", "list_urls"]
 
 
 def list_urls(src: UrlsSource, *, base: Path, key: str) -> list[Listing]:
@@ -21,3 +24,20 @@ def list_urls(src: UrlsSource, *, base: Path, key: str) -> list[Listing]:
             raise ConfigError(f"{key}.file: cannot read {path} ({e.strerror})") from None
         urls += [u.strip() for u in lines if u.strip() and not u.lstrip().startswith("#")]
     return [Listing(source="live", url=u, timestamp=None, fetch=u) for u in dict.fromkeys(urls)]
+
+
+class LiveUrls(Source):
+    """Live pages, fetched now (with the public-address check, redirects checked too)."""
+
+    kind = "urls"
+    name = "live"
+
+    async def listings(self, fetcher: Fetcher) -> list[Listing]:
+        return list_urls(self.settings, base=self.config.base_dir, key=self.key)
+
+    @classmethod
+    async def fetch(cls, listing: Listing, fetcher: Fetcher) -> Fetched:
+        r = await fetcher.get_live(listing.url)
+        if r.status >= 400:
+            raise Skip(f"live url answered HTTP {r.status}")
+        return Fetched(r, r.url, datetime.now(timezone.utc))

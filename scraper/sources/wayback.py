@@ -7,25 +7,16 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 from ..config import WaybackSource
-from ..errors import PermanentFetchError
+from ..errors import PermanentFetchError, Skip
 from ..fetch.client import Fetcher, Response
 from ..models import Listing
+from .base import Fetched, Source
 from .cdx import parse_cdx, query_index, refine
 
-__all__ = ["Skip", "fetch_capture", "list_wayback", "replay_url"]
+__all__ = ["Wayback", "fetch_capture", "list_wayback", "replay_url"]
 
 PAGE_SIZE = 5000
 MAX_HOPS = 5
-
-
-class Skip(Exception):
-    """The archive holds nothing worth keeping for this capture (an error page, nothing).
-
-    `reason` is the short cause shown in the summary; `detail` goes to the run state."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason} ({detail})" if detail else reason)
-        self.reason = reason
 
 
 def _stamp(d: date | None, end: bool = False) -> str | None:
@@ -116,3 +107,22 @@ async def fetch_capture(listing: Listing, fetcher: Fetcher) -> tuple[Response, s
     raise PermanentFetchError(
         f"{listing.url}: more than {MAX_HOPS} redirects in the archive", url=listing.url
     )
+
+
+class Wayback(Source):
+    """The Wayback Machine or any pywb: CDX listing, raw `id_` replay."""
+
+    kind = "wayback"
+    name = "wayback"
+
+    async def listings(self, fetcher: Fetcher) -> list[Listing]:
+        return await list_wayback(self.settings, fetcher)
+
+    @property
+    def url_terms(self) -> list[str]:
+        return self.settings.url_terms
+
+    @classmethod
+    async def fetch(cls, listing: Listing, fetcher: Fetcher) -> Fetched:
+        r, url, when, hops = await fetch_capture(listing, fetcher)
+        return Fetched(r, url, when, {"redirect_hops": hops})
