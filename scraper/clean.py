@@ -21,27 +21,18 @@ from .extract import (
     page_metadata,
     parse_html,
 )
-from .filters.language import detect_language
+from .extract.page_signals import evidence, html_signals
 from .lines import Line, split_lines, to_plain
 from .metadata import Metadata, find_url, read_metadata, scan_date
-from .models import Document
+from .models import Capture, Document, document_id
 from .rules.apply import apply_text_rules
 from .rules.engine import RuleBook, load_rulebook
 
-__all__ = ["clean", "clean_lines", "document_id", "rulebook_for"]
+__all__ = ["clean", "clean_lines", "rulebook_for"]
 
 
 def rulebook_for(config: Config) -> RuleBook:
     return load_rulebook([config.path(p) for p in config.rules], config.publishers)
-
-
-def document_id(url: str | None, captured: datetime | None, raw_sha256: str) -> str:
-    """Stable id: canonical url + capture time when known, else the content hash."""
-    if url:
-        stamp = captured.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S") if captured else ""
-        key = f"{url.rstrip('/')}|{stamp}"
-        return hashlib.sha256(key.encode()).hexdigest()[:24]
-    return raw_sha256[:24]
 
 
 def _registered_domain(url: str | None) -> str | None:
@@ -87,16 +78,22 @@ def clean_lines(
     captured: datetime | None = None,
     doc_id: str | None = None,
     source: str = "text",
+    content_type: str | None = None,
 ) -> tuple[Document, list[Line]]:
     """`clean` with the rule book given (for runs of many documents), returning also every
-    input line with its decision (for `scrape explain` and `scrape report`)."""
+    input line with its decision (for `scrape explain` and `scrape report`).
+
+    Language and page type are not set here: they are annotations of the filter stage
+    (`filters.annotate`, which `clean` runs)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     raw_sha256 = hashlib.sha256(raw).hexdigest()
     given = Metadata()
     tree = None
     html_language = None
+    signals = None
     if looks_like_html(data):
-        tree = parse_html(data)
+        tree = parse_html(data, content_type=content_type)
+        signals = html_signals(tree)
         page = page_metadata(tree, url)
         lines = _html_lines(book, tree, page, url, captured)
         text = "\n".join(line.raw for line in lines)
@@ -131,10 +128,10 @@ def clean_lines(
         title=meta.title,
         author=meta.author,
         published=meta.published,
-        language=detect_language(body) or html_language,
         removed=tuple(r for _, r in sorted(removed + meta_removed, key=lambda x: x[0])),
         raw_sha256=raw_sha256,
         rule_version=rules.label,
+        evidence=evidence(signals, lines, language=html_language),
     )
     return doc, lines
 
@@ -150,6 +147,9 @@ def clean(
     `config` is a Config, a path to a config file, or None for the packaged defaults.
     Raises InputError when the input is empty, binary, not UTF-8, or holds no text.
     """
+    from .filters import annotate
+
     if not isinstance(config, Config):
         config = load_config(config) if config is not None else Config()
-    return clean_lines(rulebook_for(config), text_or_html, url=url, captured=captured)[0]
+    doc = clean_lines(rulebook_for(config), text_or_html, url=url, captured=captured)[0]
+    return annotate(doc, Capture(id=doc.id, source=doc.source, content=b"", url=url))

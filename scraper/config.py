@@ -131,11 +131,18 @@ class DiscoverConfig(_Strict):
     archive: ArchiveEndpoints = ArchiveEndpoints()
 
 
+PageType = Literal["article", "listing", "home", "feed", "error", "other"]
+
+
 class Filters(_Strict):
+    """Each field turns on one step of the filter stage (scraper/filters/)."""
+
     languages: list[str] | None = None
     min_words: int = Field(0, ge=0)
     relevance: RelevanceFilter = RelevanceFilter()
     near_duplicates: float | None = Field(None, gt=0, le=1)
+    page_types: list[PageType] = Field(["article"], min_length=1)
+    truncated: Literal["drop", "keep"] = "drop"  # records cut short (torn file, lying length)
 
 
 class CleanConfig(_Strict):

@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import pickle
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
 
-__all__ = ["Capture", "Document", "Listing", "Packed", "Relevance", "Removed", "SkippedInput"]
+__all__ = [
+    "PAGE_TYPES",
+    "Capture",
+    "Document",
+    "Dropped",
+    "Listing",
+    "Packed",
+    "PageEvidence",
+    "Relevance",
+    "Removed",
+    "SkippedInput",
+    "document_id",
+]
+
+PAGE_TYPES = ("article", "listing", "home", "feed", "error", "other")
+
+
+def document_id(url: str | None, captured: datetime | None, raw_sha256: str) -> str:
+    """Stable id: canonical url + capture time when known, else the content hash."""
+    if url:
+        stamp = captured.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S") if captured else ""
+        key = f"{url.rstrip('/')}|{stamp}"
+        return hashlib.sha256(key.encode()).hexdigest()[:24]
+    return raw_sha256[:24]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +64,13 @@ class Capture:
     capture_time: datetime | None = None
     status: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    record_type: str = "response"  # the WARC record type (seeds: "response")
+    cut: str | None = None  # why the payload is incomplete (torn file, over max_bytes)
+
+    def header(self, name: str) -> str | None:
+        """An HTTP header of the capture, by case-insensitive name."""
+        name = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == name), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +100,27 @@ class Listing:
 
 
 @dataclass(frozen=True, slots=True)
+class PageEvidence:
+    """What a page says about itself, gathered while cleaning; read by the page-type step.
+
+    Not a dataset column: it lets the decision (filters/page_type.py) stay out of cleaning.
+    """
+
+    html: bool = False
+    og_type: str | None = None
+    schema_types: tuple[str, ...] = ()  # JSON-LD / microdata @type values
+    article_tags: int = 0  # <article> elements in the page
+    canonical: str | None = None
+    title: str | None = None  # the page's <title>
+    html_language: str | None = None
+    lines: int = 0  # lines of extracted text
+    link_lines: int = 0  # lines that are mostly link text
+    teaser_blocks: int = 0  # short heading/link line followed by a short paragraph, repeated
+    longest_prose: int = 0  # words in the longest run of prose paragraphs
+    words: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """One cleaned article: one row of the dataset."""
 
@@ -87,6 +139,10 @@ class Document:
     rule_version: str | None = None
     relevance: float | None = None  # see Relevance; None when there are no exemplars
     nearest_exemplar: str | None = None
+    page_type: str | None = None  # one of PAGE_TYPES (filters/page_type.py)
+    truncated: bool = False  # cleaned from a record that was cut short
+    evidence: PageEvidence = field(default=PageEvidence(), compare=False, repr=False)
+    fingerprint: bytes = field(default=b"", compare=False, repr=False)  # filters/dedup.py
 
     def replace(self, **changes: Any) -> Document:
         return dataclasses.replace(self, **changes)
@@ -109,6 +165,8 @@ class Document:
             "rule_version": self.rule_version,
             "relevance": self.relevance,
             "nearest_exemplar": self.nearest_exemplar,
+            "page_type": self.page_type,
+            "truncated": self.truncated,
         }
 
 
@@ -128,16 +186,25 @@ class Packed:
     blob: bytes
 
     @classmethod
-    def pack(cls, doc: Document, fingerprint: bytes) -> Packed:
-        blob = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+    def pack(cls, doc: Document) -> Packed:
+        slim = doc.replace(fingerprint=b"", evidence=PageEvidence())
+        blob = pickle.dumps(slim, protocol=pickle.HIGHEST_PROTOCOL)
         words = len(doc.text.split())
         return cls(
             doc.id, words, doc.language, doc.relevance, doc.capture_time, len(doc.text),
-            fingerprint, blob,
+            doc.fingerprint, blob,
         )  # fmt: skip
 
     def unpack(self) -> Document:
         return pickle.loads(self.blob)
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """A capture or document a filter step left out of the dataset, and why."""
+
+    id: str
+    reason: str  # "<step>: <why>", counted in the run summary and versions.json
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,9 +24,9 @@ from pebble import ProcessExpired, ProcessPool
 from .clean import clean_lines, rulebook_for
 from .config import Config
 from .discover.relevance import RelevanceModel
-from .errors import InputError
-from .filters.dedup import fingerprint
-from .models import Capture, Packed, SkippedInput
+from .errors import InputError, NoTextError
+from .filters import FilterStage, build_stage
+from .models import Capture, Dropped, Packed, SkippedInput
 
 __all__ = ["clean_in_pool", "clean_on_dask", "default_workers"]
 
@@ -38,6 +38,8 @@ _PER_POOL_TASK = 4  # captures per pool task
 _SINGLE_TRIES = 2  # a capture alone in its task is given up after this many time-outs
 _config: Config | None = None
 _model: RelevanceModel | None = None
+_stages: dict[tuple[int, int], FilterStage] = {}
+Result = Packed | Dropped | SkippedInput
 
 
 def default_workers() -> int:
@@ -50,9 +52,22 @@ def _init(config: Config, model: RelevanceModel | None) -> None:
     rulebook_for(config)  # load and compile the rules once per worker
 
 
+def _stage(config: Config, model: RelevanceModel | None) -> FilterStage:
+    """The filter stage for this config and model, built once per process."""
+    key = (id(config), id(model))
+    if key not in _stages:
+        _stages.clear()
+        _stages[key] = build_stage(config, model)
+    return _stages[key]
+
+
 def _clean_one(
-    cap: Capture, config: Config | None = None, model: RelevanceModel | None = None
-) -> Packed | SkippedInput:
+    cap: Capture,
+    config: Config | None = None,
+    model: RelevanceModel | None = None,
+    judge: bool = True,
+) -> Result:
+    """Clean one capture, annotate it and (if `judge`) run the filter stage's decisions."""
     config, model = (config, model) if config else (_config, _model)
     assert config is not None
     try:
@@ -63,16 +78,20 @@ def _clean_one(
             captured=cap.capture_time,
             doc_id=cap.id,
             source=cap.source,
+            content_type=cap.header("content-type"),
         )[0]
+    except NoTextError as e:
+        return Dropped(cap.id, f"no text: {e}")
     except InputError as e:
         return SkippedInput(cap.id, str(e))
-    relevance = model.score(doc.text) if model else None
-    if relevance:
-        doc = doc.replace(relevance=relevance.score, nearest_exemplar=relevance.nearest)
-    return Packed.pack(doc, fingerprint(doc.text, config.filters.near_duplicates is not None))
+    stage = _stage(config, model)
+    doc = stage.annotate(doc.replace(truncated=cap.cut is not None), cap)
+    if judge and (reason := stage.judge(doc, cap)):
+        return Dropped(cap.id, reason)
+    return Packed.pack(doc)
 
 
-def _outcome(cap: Capture, future, timeout: float) -> Packed | SkippedInput:
+def _outcome(cap: Capture, future, timeout: float) -> Result:
     """The result of a pool task that cleaned `cap` alone, or why it failed."""
     try:
         return future.result()[0]
@@ -92,9 +111,11 @@ def clean_in_pool(
     *,
     workers: int | None = None,
     model: RelevanceModel | None = None,
-) -> Iterator[Packed | SkippedInput]:
-    """Clean every capture in worker processes; yield each document (packed) or why it
-    was skipped.
+    judge: bool = True,
+) -> Iterator[Result]:
+    """Clean every capture in worker processes; yield each document (packed), or why it
+    was dropped (a filter) or skipped (it could not be cleaned). `judge=False`: annotate
+    only, drop nothing (the exemplars).
 
     Captures go out a few per task (the pool's per-task cost is paid by the main process,
     which every worker waits on). A task that times out or loses its worker is run again
@@ -105,9 +126,12 @@ def clean_in_pool(
     with ProcessPool(max_workers=workers, initializer=_init, initargs=(config, model)) as pool:
 
         def schedule(group: list[Capture]):
-            return group, pool.schedule(_clean_many, args=(group,), timeout=timeout * len(group))
+            task = pool.schedule(
+                _clean_many, args=(group,), kwargs={"judge": judge}, timeout=timeout * len(group)
+            )
+            return group, task
 
-        def settle(group: list[Capture], future) -> Iterator[Packed | SkippedInput]:
+        def settle(group: list[Capture], future) -> Iterator[Result]:
             if len(group) == 1:
                 yield _outcome(group[0], future, timeout)
                 return
@@ -138,7 +162,7 @@ def clean_on_dask(
     scheduler: str,
     workers: int | None = None,
     model: RelevanceModel | None = None,
-) -> Iterator[Packed | SkippedInput]:
+) -> Iterator[Result]:
     """The same cleaning on a Dask cluster: `local` starts a LocalCluster, else an address.
 
     Each task cleans a few captures (`pure=False`: identical
@@ -170,10 +194,13 @@ def clean_on_dask(
 
 
 def _clean_many(
-    caps: list[Capture], config: Config | None = None, model: RelevanceModel | None = None
-) -> list[Packed | SkippedInput]:
+    caps: list[Capture],
+    config: Config | None = None,
+    model: RelevanceModel | None = None,
+    judge: bool = True,
+) -> list[Result]:
     """One task's captures; without a config, the pool worker's (set by `_init`)."""
-    return [_clean_one(cap, config, model) for cap in caps]
+    return [_clean_one(cap, config, model, judge) for cap in caps]
 
 
 def _stream_tasks(client, captures: Iterable[Capture], config: Config, model):
@@ -189,7 +216,7 @@ def _stream_tasks(client, captures: Iterable[Capture], config: Config, model):
         deadline = config.clean.timeout * len(group) * _DASK_TASKS_PER_THREAD + _DASK_GRACE
         pending[future] = (group, time.monotonic() + deadline, tries)
 
-    def settle() -> Iterator[Packed | SkippedInput]:
+    def settle() -> Iterator[Result]:
         wait_s = max(0.0, min(t for _, t, _ in pending.values()) - time.monotonic())
         try:
             wait(list(pending), timeout=wait_s, return_when="FIRST_COMPLETED")

@@ -14,23 +14,22 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
 from .clean import rulebook_for
-from .config import Config, SeedsSource, WarcSource
+from .config import Config
 from .discover.exemplars import exemplar_captures, exemplar_files
 from .discover.relevance import RelevanceModel, build_model
-from .fetch.store import iter_store
+from .filters import FilterStage, build_stage
 from .filters.dedup import DEDUP_SETTINGS, Deduplicator, Duplicate
-from .models import Capture, Document, Packed, SkippedInput
+from .models import Capture, Document, Dropped, Packed, SkippedInput
 from .package import Outcome, load_versions, write_version
 from .package.shards import iter_rows
 from .parallel import clean_in_pool, clean_on_dask, default_workers
-from .sources import read_seeds
-from .sources.warcfile import read_warc_files
+from .sources import iter_store, sources_of
 
 __all__ = [
     "RunReport",
     "clean_captures",
     "count_captures",
-    "filter_documents",
+    "gate_captures",
     "read_captures",
     "run_clean",
     "unique_captures",
@@ -60,28 +59,25 @@ class RunReport:
     duplicates: list[Duplicate] = field(default_factory=list)
 
 
-def read_captures(config: Config) -> Iterator[Capture]:
-    """Every capture held locally: seeds, local WARC files, and the collector's raw store."""
-    for i, entry in enumerate(config.sources):
-        if isinstance(entry.settings, SeedsSource):
-            yield from read_seeds(
-                config.path(entry.settings.dir), entry.settings.glob, key=f"sources[{i}].seeds.dir"
-            )
-        elif isinstance(entry.settings, WarcSource):
-            yield from read_warc_files(entry.settings.paths, config.base_dir)
-    yield from iter_store(config.store_dir)
+def read_captures(config: Config) -> Iterator[Capture | SkippedInput]:
+    """Every capture held locally: the local sources (seeds, WARC files), then the
+    collector's raw store; and a line for each input file that could not be read."""
+    for source in sources_of(config):
+        if source.local:
+            yield from source.captures()
+    yield from iter_store(config.store_dir, max_bytes=config.fetch.max_bytes)
 
 
 def count_captures(config: Config) -> int | None:
     """How many captures `read_captures` will give, without reading them (None: unknown)."""
     total = 0
-    for entry in config.sources:
-        if isinstance(entry.settings, SeedsSource):
-            total += sum(
-                1 for p in config.path(entry.settings.dir).glob(entry.settings.glob) if p.is_file()
-            )
-        elif isinstance(entry.settings, WarcSource):
+    for source in sources_of(config):
+        if not source.local:
+            continue
+        n = source.count()
+        if n is None:
             return None
+        total += n
     if config.state_file.exists():
         with sqlite3.connect(config.state_file) as db:
             total += db.execute(
@@ -92,10 +88,15 @@ def count_captures(config: Config) -> int | None:
     return total
 
 
-def unique_captures(captures: Iterable[Capture], report: RunReport) -> Iterator[Capture]:
+def unique_captures(
+    captures: Iterable[Capture | SkippedInput], report: RunReport
+) -> Iterator[Capture]:
     """Count inputs, and pass each capture id once (a store can hold a capture twice)."""
     seen: set[str] = set()
     for cap in captures:
+        if isinstance(cap, SkippedInput):  # an input file that could not be (fully) read
+            report.skipped.append(cap)
+            continue
         report.seen += 1
         if cap.id in seen:
             report.skipped.append(SkippedInput(cap.id, "the same capture twice in the inputs"))
@@ -111,14 +112,32 @@ def relevance_model(config: Config, *, workers: int | None = None) -> RelevanceM
     if not captures:
         return None
     workers = min(len(captures), workers or config.clean.workers or default_workers())
-    cleaned = clean_in_pool(captures, config, workers=workers)
+    cleaned = clean_in_pool(captures, config, workers=workers, judge=False)
     docs = [p.unpack() for p in cleaned if isinstance(p, Packed)]
     docs = [d for d in docs if d.text.strip()]
     return build_model(docs, config.discover.terms) if docs else None
 
 
-def clean_captures(
+def gate_captures(
     captures: Iterable[Capture],
+    stage: FilterStage,
+    report: RunReport,
+    progress: Progress | None = None,
+) -> Iterator[Capture]:
+    """The filter stage's capture steps, here in the main process: a refused record (a dns
+    lookup, an image, a 404) is counted and never sent to a worker."""
+    for cap in captures:
+        reason = stage.check_capture(cap)
+        if reason is None:
+            yield cap
+            continue
+        report.dropped[reason] += 1
+        if progress:
+            progress(1)
+
+
+def clean_captures(
+    captures: Iterable[Capture | SkippedInput],
     config: Config,
     report: RunReport,
     *,
@@ -126,39 +145,24 @@ def clean_captures(
     scheduler: str | None = None,
     progress: Progress | None = None,
 ) -> Iterator[Packed]:
-    """Clean in worker processes (or on Dask); documents that fail are recorded, not raised."""
+    """Gate, clean, annotate and judge in worker processes (or on Dask): what is dropped
+    is counted by reason, documents that fail are recorded; neither is raised."""
     model = relevance_model(config, workers=workers)
     unique = unique_captures(captures, report)
+    gated = gate_captures(unique, build_stage(config, model), report, progress)
     if scheduler:
-        results = clean_on_dask(unique, config, scheduler=scheduler, workers=workers, model=model)
+        results = clean_on_dask(gated, config, scheduler=scheduler, workers=workers, model=model)
     else:
-        results = clean_in_pool(unique, config, workers=workers, model=model)
+        results = clean_in_pool(gated, config, workers=workers, model=model)
     for result in results:
         if progress:
             progress(1)
         if isinstance(result, SkippedInput):
             report.skipped.append(result)
-            continue
-        yield result
-
-
-def filter_documents(docs: Iterable[Packed], config: Config, report: RunReport) -> Iterator[Packed]:
-    f = config.filters
-    for doc in docs:
-        reason = None
-        words = doc.words
-        if words == 0:
-            reason = "empty after cleaning"
-        elif words < f.min_words:
-            reason = f"fewer than {f.min_words} words"
-        elif f.languages and doc.language not in f.languages:
-            reason = f"language {doc.language or 'unknown'} not in filters.languages"
-        elif f.relevance.min_score is not None and (doc.relevance or 0.0) < f.relevance.min_score:
-            reason = f"relevance below filters.relevance.min_score ({f.relevance.min_score:g})"
-        if reason:
-            report.dropped[reason] += 1
-            continue
-        yield doc
+        elif isinstance(result, Dropped):
+            report.dropped[result.reason] += 1
+        else:
+            yield result
 
 
 def deduplicate(docs: Iterable[Packed], config: Config, report: RunReport) -> Iterator[Document]:
@@ -202,7 +206,7 @@ def run_clean(
         scheduler=scheduler,
         progress=progress,
     )
-    docs = tally(deduplicate(filter_documents(cleaned, config, report), config, report), report)
+    docs = tally(deduplicate(cleaned, config, report), report)
     report.outcome = write_version(
         (d.row() for d in docs),
         config.path(config.dataset.dir),

@@ -139,7 +139,10 @@ def test_lsh_by_sorting_agrees_with_comparing_every_pair():
             docs.append(Document(f"d{base:02}-{copy}", " ".join(edited), capture_time=when))
     rng.shuffle(docs)
     dedup = Deduplicator(0.85)
-    kept = {d.id for d in dedup.run(Packed.pack(d, fingerprint(d.text)) for d in docs)}
+    kept = {
+        d.id
+        for d in dedup.run(Packed.pack(d.replace(fingerprint=fingerprint(d.text))) for d in docs)
+    }
 
     # the same decisions, every pair compared, no LSH
     sig = {d.id: np.frombuffer(fingerprint(d.text)[16:], np.uint32) for d in docs}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import trafilatura
 from lxml.html import HtmlElement
 
-from ..errors import InputError
+from ..errors import InputError, NoTextError
 from ..lines import Line
 from .blocks import body_lines, mark_links
 from .chunks import join_chunks
@@ -29,8 +29,11 @@ __all__ = ["main_lines", "parse_html"]
 SHORT_TEXT = 1000
 
 
-def parse_html(html: str | bytes) -> HtmlElement:
-    """The page as an lxml tree (trafilatura decodes bytes); InputError when unparseable."""
+def parse_html(html: str | bytes, *, content_type: str | None = None) -> HtmlElement:
+    """The page as an lxml tree; InputError when unparseable.
+
+    Bytes are decoded by extract/decode.py (BOM, the HTTP charset, <meta charset>, then
+    detection, with a mojibake check), not left to lxml's guess."""
     try:
         tree = trafilatura.load_html(html)
     except Exception as e:  # lxml raises many kinds on broken pages
@@ -59,7 +62,7 @@ def main_lines(tree: HtmlElement, *, url: str | None, prune_xpath: list[str]) ->
         if _chars(full) > _chars(lines) and not _covers(full, lines):
             lines = full
     if not lines:
-        raise InputError("no article text found in the HTML")
+        raise NoTextError("no article text found in the HTML")
     return lines
 
 

@@ -25,13 +25,15 @@ import tempfile
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 from rensa import RMinHash
 
-from ..models import Document, Packed
+from ..models import Capture, Document, Packed
+from .base import Annotator, Context
 
-__all__ = ["DEDUP_SETTINGS", "Deduplicator", "Duplicate", "fingerprint"]
+__all__ = ["DEDUP_SETTINGS", "Deduplicator", "Duplicate", "Fingerprint", "fingerprint"]
 
 NUM_PERM, SEED, BANDS, SHINGLE = 128, 20240601, 16, 3
 DEDUP_SETTINGS = {
@@ -43,6 +45,7 @@ DEDUP_SETTINGS = {
 }
 _WORD = re.compile(r"\w+")
 _EXACT_BYTES = 16
+_MERGED = ("url", "capture_time", "published", "author")  # filled in from dropped copies
 _SIG_BYTES = NUM_PERM * 4
 
 
@@ -59,6 +62,23 @@ def fingerprint(text: str, near: bool = True) -> bytes:
     m = RMinHash(num_perm=NUM_PERM, seed=SEED)
     m.update(shingles)
     return exact + np.asarray(m.digest(), dtype=np.uint32).tobytes()
+
+
+class Fingerprint(Annotator):
+    """The text's exact hash and (with `filters.near_duplicates`) its MinHash signature,
+    made in the worker; the Deduplicator compares them across the run."""
+
+    name: ClassVar[str] = "fingerprint"
+
+    def __init__(self, near: bool) -> None:
+        self.near = near
+
+    @classmethod
+    def from_config(cls, ctx: Context) -> Fingerprint:
+        return cls(ctx.config.filters.near_duplicates is not None)
+
+    def __call__(self, doc: Document, capture: Capture) -> Document:
+        return doc.replace(fingerprint=fingerprint(doc.text, self.near))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +101,12 @@ class Deduplicator:
     dropped: list[Duplicate] = field(default_factory=list)
 
     def run(self, docs: Iterable[Packed]) -> Iterator[Document]:
-        """Yield the documents to keep, in input order; record the ones dropped."""
+        """Yield the documents to keep, in input order; record the ones dropped.
+
+        The copy kept takes the url, capture time, published date and author that it lacks
+        from the copies dropped in its favour: a seed text and its capture from an archive
+        make one row with the capture's url and dates.
+        """
         near = self.threshold is not None
         ids: list[str] = []
         fresh, times, lengths, sizes = bytearray(), array("q"), array("q"), array("q")
@@ -98,16 +123,47 @@ class Deduplicator:
                 spill.write(doc.blob)  # already pickled by the worker
                 sizes.append(len(doc.blob))
             drop = self._decide(ids, fresh, times, lengths, exact, sigs)
+            fill = self._fill_from_dropped(spill, sizes, drop)
             spill.seek(0)
             for i, size in enumerate(sizes):
                 blob = spill.read(size)
                 if i not in drop:
-                    yield pickle.loads(blob)
+                    doc = pickle.loads(blob)
+                    yield doc.replace(**fill[i]) if i in fill else doc
 
-    def _decide(self, ids, fresh, times, lengths, exact, sigs) -> set[int]:
+    @staticmethod
+    def _fill_from_dropped(spill, sizes, drop: dict[int, int]) -> dict[int, dict[str, object]]:
+        """For each kept copy, the metadata it lacks that a dropped copy of it has."""
+        fill: dict[int, dict[str, object]] = {}
+        spill.seek(0)
+        for i, size in enumerate(sizes):
+            blob = spill.read(size)
+            if i not in drop:
+                continue
+            twin = pickle.loads(blob)
+            extra = fill.setdefault(drop[i], {})
+            for name in _MERGED:
+                value = getattr(twin, name)
+                if value is not None:
+                    extra.setdefault(name, value)
+        if not fill:
+            return {}
+        spill.seek(0)
+        out: dict[int, dict[str, object]] = {}
+        for i, size in enumerate(sizes):
+            blob = spill.read(size)
+            if i in fill:
+                kept = pickle.loads(blob)
+                missing = {k: v for k, v in fill[i].items() if getattr(kept, k) is None}
+                if missing:
+                    out[i] = missing
+        return out
+
+    def _decide(self, ids, fresh, times, lengths, exact, sigs) -> dict[int, int]:
+        """{dropped row: the row kept in its place}."""
         n = len(ids)
         if n == 0:
-            return set()
+            return {}
         id_rank = np.empty(n, dtype=np.int64)
         id_rank[sorted(range(n), key=ids.__getitem__)] = np.arange(n)
         order = np.lexsort(
@@ -126,23 +182,23 @@ class Deduplicator:
             for b in range(BANDS):
                 shared[:, b] = np.bincount(bands[:, b])[bands[:, b]] > 1
             buckets: list[dict[int, list[int]]] = [{} for _ in range(BANDS)]
-        drop: set[int] = set()
+        drop: dict[int, int] = {}
         for d in order.tolist():
             g = exact_group[d]
             if keeper[g] >= 0:
                 self.dropped.append(Duplicate(ids[d], ids[keeper[g]], 1.0))
-                drop.add(d)
+                drop[d] = int(keeper[g])
                 continue
             if near and shared[d].any():
                 in_bands = [(b, int(bands[d, b])) for b in np.flatnonzero(shared[d]).tolist()]
                 candidates = {k for b, key in in_bands for k in buckets[b].get(key, ())}
                 best = max(
-                    ((float(np.mean(sig[d] == sig[k])), ids[k]) for k in candidates),
-                    default=(0.0, ""),
+                    ((float(np.mean(sig[d] == sig[k])), ids[k], k) for k in candidates),
+                    default=(0.0, "", -1),
                 )
                 if best[0] >= self.threshold:
                     self.dropped.append(Duplicate(ids[d], best[1], round(best[0], 3)))
-                    drop.add(d)
+                    drop[d] = best[2]
                     continue
                 for b, key in in_bands:
                     buckets[b].setdefault(key, []).append(d)

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from typing import ClassVar
 
-__all__ = ["detect_language"]
+from ..models import Capture, Document
+from .base import Annotator, Context, DocumentFilter
+
+__all__ = ["LanguageTag", "Languages", "detect_language"]
 
 _SAMPLE_CHARS = 1200  # enough for a stable answer; the cost grows with length
 _MIN_SCORE = 0.5
@@ -44,3 +48,32 @@ def detect_language(text: str) -> str | None:
         return None
     lang, score = _detector()(sample)
     return lang if score >= _MIN_SCORE else None
+
+
+class LanguageTag(Annotator):
+    """Sets `language` from the text, else from the page's `<html lang>`."""
+
+    name: ClassVar[str] = "language"
+
+    def __call__(self, doc: Document, capture: Capture) -> Document:
+        found = detect_language(doc.text) or doc.evidence.html_language
+        return doc.replace(language=found)
+
+
+class Languages(DocumentFilter):
+    """Keeps the languages listed in `filters.languages` (default: every language)."""
+
+    name: ClassVar[str] = "language"
+
+    def __init__(self, keep: frozenset[str]) -> None:
+        self.keep = keep
+
+    @classmethod
+    def from_config(cls, ctx: Context) -> Languages | None:
+        langs = ctx.config.filters.languages
+        return cls(frozenset(langs)) if langs else None
+
+    def __call__(self, doc: Document, capture: Capture) -> str | None:
+        if doc.language in self.keep:
+            return None
+        return f"language {doc.language or 'unknown'} not in filters.languages"

@@ -29,6 +29,8 @@ FEATURES = Features(
         "rule_version": Value("string"),
         "relevance": Value("float32"),
         "nearest_exemplar": Value("string"),
+        "page_type": Value("string"),
+        "truncated": Value("bool"),
     }
 )
 

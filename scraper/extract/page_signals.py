@@ -1,0 +1,111 @@
+"""What a page says about what kind of page it is: read from the markup and the text shape.
+
+The decision (article, listing, home, ...) is made in filters/page_type.py from these
+signals; they are gathered here because only cleaning has the parsed page and its lines.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+
+from lxml.html import HtmlElement
+
+from ..lines import Line
+from ..models import PageEvidence
+
+__all__ = ["evidence", "html_signals", "text_shape"]
+
+_LD_LIMIT = 200_000  # characters of JSON-LD read per page
+_TYPE_TAIL = re.compile(r"[^/#:]+$")
+
+
+def _ld_types(node: object, depth: int = 0) -> Iterator[str]:
+    if depth > 6:
+        return
+    if isinstance(node, list):
+        for item in node[:50]:
+            yield from _ld_types(item, depth + 1)
+    elif isinstance(node, dict):
+        kind = node.get("@type")
+        for value in kind if isinstance(kind, list) else [kind]:
+            if isinstance(value, str):
+                yield value
+        if "@graph" in node:
+            yield from _ld_types(node["@graph"], depth + 1)
+        main = node.get("mainEntity")
+        if isinstance(main, (dict, list)):
+            yield from _ld_types(main, depth + 1)
+
+
+def _schema_types(tree: HtmlElement) -> tuple[str, ...]:
+    found: list[str] = []
+    for script in tree.xpath('//script[contains(@type, "ld+json")]/text()')[:10]:
+        try:
+            found += _ld_types(json.loads(script[:_LD_LIMIT]))
+        except (ValueError, RecursionError):
+            continue
+    for itemtype in tree.xpath("//*[@itemtype]/@itemtype")[:20]:
+        for value in itemtype.split():
+            m = _TYPE_TAIL.search(value)
+            if m:
+                found.append(m.group(0))
+    return tuple(dict.fromkeys(found))
+
+
+def _first(values: Iterable[str]) -> str | None:
+    for v in values:
+        v = v.strip()
+        if v:
+            return v
+    return None
+
+
+def html_signals(tree: HtmlElement) -> dict[str, object]:
+    """og:type, schema.org types, <article> count, canonical link and <title>."""
+    og = _first(tree.xpath('//meta[@property="og:type" or @name="og:type"]/@content'))
+    title = _first(t.text_content() for t in tree.xpath("//head/title | //title")[:1])
+    return {
+        "html": True,
+        "og_type": og.lower() if og else None,
+        "schema_types": _schema_types(tree),
+        "article_tags": int(tree.xpath("count(//article)")),
+        "canonical": _first(tree.xpath('//link[@rel="canonical"]/@href')),
+        "title": " ".join(title.split())[:300] if title else None,
+    }
+
+
+def text_shape(lines: list[Line]) -> dict[str, int]:
+    """How the kept text is built: prose in runs (an article), or short link lines each
+    followed by a short teaser (a listing)."""
+    kept = [line for line in lines if line.kept]
+    link_lines = teasers = longest = run = words = 0
+    for i, line in enumerate(kept):
+        words += line.words
+        linky = line.links >= 0.5
+        if linky:
+            link_lines += 1
+            after = kept[i + 1] if i + 1 < len(kept) else None
+            if line.words <= 20 and after is not None and after.links < 0.5 and after.words <= 70:
+                teasers += 1
+            run = 0
+            continue
+        if line.heading:
+            continue
+        run += line.words
+        longest = max(longest, run)
+    return {
+        "lines": len(kept),
+        "link_lines": link_lines,
+        "teaser_blocks": teasers,
+        "longest_prose": longest,
+        "words": words,
+    }
+
+
+def evidence(
+    signals: dict[str, object] | None, lines: list[Line], *, language: str | None = None
+) -> PageEvidence:
+    """The page's evidence, ready for filters/page_type.py."""
+    return PageEvidence(**(signals or {}), **text_shape(lines), html_language=language)
