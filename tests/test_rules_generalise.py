@@ -189,7 +189,7 @@ DROP = {
         ["All donations are tax-deductible to the full extent allowed by law."],
     ),
     "donation, charity number": ("donation", ["Registered charity no. 1098765"]),
-    "donation, EIN": ("donation", ["Tax ID: 12-3456789"]),
+    "donation, EIN": ("donation", ["Donate now", "EIN: 12-3456789"]),
     "donation, French": (
         "donation",
         ["Faire un don", "66 % du montant de votre don est déductible de vos impôts."],
