@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -283,4 +284,25 @@ def test_an_author_named_only_in_the_markup_is_found():
 def test_a_label_and_a_link_to_another_story_is_removed(line, removed):
     doc = clean(page(article(f"<p>{line}</p>")))
     text = line.split(">")[1].split("<")[0]  # the link's text
+    assert (text not in doc.text) is removed
+
+
+@pytest.mark.parametrize(
+    ("line", "removed"),
+    [
+        # a short line, half of it or more a link, that leads to the comments or offers a
+        # subscription (trafilatura has already dropped the lines that are all link)
+        ('Talk about it: <a href="#comments">reader discussion</a>', True),
+        ('Get the Herald delivered: <a href="/subscribe">subscribe to the print edition</a>', True),
+        ('Hier geht es <a href="/abo">zum Abonnement</a>', True),
+        # a sentence that names comments or subscribers and links elsewhere stays
+        ('Residents can <a href="/consult">comment on the plan</a> until Friday.', False),
+        ('<a href="/report">Subscribers to the transit study</a> were not surprised.', False),
+        ('<a href="/lavrov">Comments by the mayor</a> angered the opposition.', False),
+    ],
+)
+def test_a_short_link_line_to_comments_or_subscriptions_is_removed(line, removed):
+    doc = clean(page(article(f"<p>{line}</p>")))
+    text = re.sub(r"<[^>]+>", "", line)
+    assert all(p in doc.text for p in PARAS)
     assert (text not in doc.text) is removed

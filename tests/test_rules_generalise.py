@@ -115,6 +115,97 @@ DROP = {
     "photo credit line": ("photo-credit", ["Photo: AP/Hussein Malla"]),
     "copyright": ("copyright", ["Copyright 2013 Example Media Group"]),
     "comments": ("comments", ["Leave a comment"]),
+    # comment sections: counts, calls to comment, the comment form, a recent-comments box
+    "comments, count and call": ("comments", ["7 Comments | Leave a comment"]),
+    "comments, count in brackets": ("comments", ["Comments (23)"]),
+    "comments, bulleted count": ("comments", ["* 41 responses so far"]),
+    "comments, headline with count": ("comments", ["Mayor defends budget cuts 18 comments"]),
+    "comments, filing line": ("comments", ["June 4, 2012 / 2 Comments / in Local News"]),
+    "comments, thread heading": ("comments", ["2 thoughts on “Ceasefire Talks Resume in Geneva”"]),
+    "comments, be the first": ("comments", ["Be the first to comment on this story"]),
+    "comments, have your say": ("comments", ["Have your say"]),
+    "comments, read all": ("comments", ["[ Read All Comments ]"]),
+    "comments, powered by": ("comments", ["comments powered by Disqus"]),
+    "comments, form": (
+        "comments",
+        [
+            "Leave a Reply Cancel reply",
+            "You must be logged in to post a comment.",
+            "Notify me of follow-up comments by email.",
+            "Notify me of new posts by email.",
+        ],
+    ),
+    "comments, form buttons": (
+        "comments",
+        ["Your email address will not be published.", "Name", "Website"],
+    ),
+    "comments, recent box": (
+        "comments",
+        ["Latest comments", "Peter on Ceasefire talks resume", "Amira S. on Aid reaches Homs"],
+    ),
+    "comments, German": ("comments", ["Kommentare (12)", "Schreibe einen Kommentar"]),
+    "comments, French": (
+        "comments",
+        ["Laisser un commentaire", "Commentaires récents", "Luc sur Genève"],
+    ),
+    "comments, Spanish": (
+        "comments",
+        ["Deja un comentario", "Tu dirección de correo electrónico no será publicada."],
+    ),
+    "comments, Italian": ("comments", ["Lascia un commento", "I commenti sono chiusi."]),
+    "comments, Portuguese": ("comments", ["Deixe um comentário", "5 comentários"]),
+    "comments, Russian": ("comments", ["Оставить комментарий", "Комментарии (3)"]),
+    # newsletter labels and the signup widget's messages
+    "newsletter, label": ("newsletter", ["Newsletter sign-up"]),
+    "newsletter, email field": ("newsletter", ["Your email address:"]),
+    "newsletter, get it": ("newsletter", ["Get the newsletter"]),
+    "newsletter, blog signup": (
+        "newsletter",
+        [
+            "Enter your email address to follow this blog and receive notifications of new posts.",
+            "Join 1,204 other followers",
+        ],
+    ),
+    "newsletter, widget message": ("newsletter", ["You have successfully subscribed!"]),
+    "newsletter, German": ("newsletter", ["Jetzt Newsletter abonnieren"]),
+    "newsletter, French": ("newsletter", ["Inscrivez-vous à notre newsletter"]),
+    "newsletter, Spanish": ("newsletter", ["Suscríbete a nuestro boletín"]),
+    # subscription offers
+    "subscription, links": (
+        "site-promo",
+        ["Subscribe", "Subscriber Services", "Gift subscriptions"],
+    ),
+    "subscription, overseas": ("site-promo", ["International subscribers: click here"]),
+    "subscription, offer": ("site-promo", ["Subscribe to the print edition for just $1 a week"]),
+    "subscription, German": ("site-promo", ["Jetzt abonnieren"]),
+    "subscription, Portuguese": ("site-promo", ["Assine já"]),
+    # the nonprofit-status line beside a donation button
+    "donation, nonprofit beside the button": (
+        "donation",
+        ["Donate", "The Syria Desk is a nonprofit, reader-supported newsroom."],
+    ),
+    "donation, tax": (
+        "donation",
+        ["All donations are tax-deductible to the full extent allowed by law."],
+    ),
+    "donation, charity number": ("donation", ["Registered charity no. 1098765"]),
+    "donation, EIN": ("donation", ["Donate now", "EIN: 12-3456789"]),
+    "donation, French": (
+        "donation",
+        ["Faire un don", "66 % du montant de votre don est déductible de vos impôts."],
+    ),
+    # photo credits and the separators around them
+    "photo credit, agency": ("photo-credit", ["Omar Sanadiki/Reuters"]),
+    "photo credit, via": ("photo-credit", ["Louai Beshara/AFP via Getty Images"]),
+    "photo credit, bars agency": ("photo-credit", ["Delil Souleiman | AFP | Getty Images"]),
+    "photo credit, photograph": ("photo-credit", ["Photograph: Hassan Ammar/AP"]),
+    "photo credit, staff": ("photo-credit", ["Staff photo by Carla Ruiz"]),
+    "photo credit, courtesy": ("photo-credit", ["Photo courtesy of the UN refugee agency"]),
+    "photo credit, ellipsis": ("photo-credit", ["Credit... Bryan Denton for The Daily Star"]),
+    "photo credit, bars on one line": ("photo-credit", ["| Carla Ruiz |"]),
+    "photo credit, bars on three lines": ("credit-bar", ["|", "Carla Ruiz", "|"]),
+    "photo credit, Spanish": ("photo-credit", ["Fotografía: Youssef Badawi/EFE"]),
+    "separator": ("markup", ["* * *"]),
 }
 
 KEEP = [
@@ -136,6 +227,27 @@ KEEP = [
     "Dear readers of this column will remember the promises of 2011.",
     "Advertising revenue at state media fell by a third last year.",
     "Independent journalism is all but impossible in Syria, reporters said.",
+    # comments, subscriptions, donations and credits named in article sentences
+    "The senator declined to comment on the donation.",
+    "No comment.",
+    "No comments were made by the ministry, which has been silent since March.",
+    "The ministry received more than 4,000 comments.",
+    "One thought on his mind was escape, he told the court.",
+    "Have your say on the plan, the mayor told residents.",
+    "Recent comments by Lavrov angered officials in Washington.",
+    "Subscribers to the theory argue that the ceasefire was never meant to hold.",
+    "International subscribers rose by a fifth last year, the broadcaster said.",
+    "Readers who subscribe to the magazine will receive the report free.",
+    '"We are a 501(c)(3) nonprofit and cannot take sides," the director said.',
+    "The foundation is a registered charity, its lawyers said.",
+    "All donations to the campaign are tax-deductible, the group claimed.",
+    "ProPublica is a nonprofit newsroom based in New York.",
+    "Photo by photo, investigators rebuilt the attack, the report says.",
+    "Courtesy of his uncle, he found a job in the capital.",
+    "Reuters reported that the convoy had been attacked.",
+    "Kommentare des Ministers sorgten in Berlin für Ärger.",
+    "Le ministre a refusé de commenter la donation.",
+    "Министр отказался от комментариев.",
     # tables, as trafilatura writes them: rows of figures between pipes
     "| 1 | Kyle Busch | 5040 | 5 | 1 | 17 | 27 |",
     "| Pos | Player | Plays | % | Stats |",
@@ -186,6 +298,20 @@ def test_bold_photo_credit_after_a_caption_is_cut():
     assert "Refugees wait at the border on Tuesday." in doc.text.split("\n\n")
     assert "Jane Smith" not in doc.text
     assert any(r.kind == "photo-credit" for r in doc.removed)
+
+
+def test_a_name_beside_a_photo_credit_is_kept():
+    """Names are taken beside a bar only: a short title beside a credit is the title."""
+    title = "Assad Visits Moscow"
+    doc = clean("\n\n".join([title, "© AFP / Jane Roe", *BODY]))
+    assert doc.title == title
+    assert doc.text.split("\n\n") == BODY
+
+
+def test_a_nonprofit_sentence_away_from_a_donation_prompt_is_kept():
+    line = "The Example Review is a 501(c)(3) nonprofit organization."
+    doc = clean("\n\n".join([TITLE, BODY[0], line, BODY[1], BODY[2]]))
+    assert line in doc.text.split("\n\n")
 
 
 @pytest.mark.parametrize(
