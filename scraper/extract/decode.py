@@ -1,12 +1,50 @@
-"""Decide whether input is HTML or text, and refuse what is neither (binary, not UTF-8)."""
+"""Bytes -> text: decide whether input is HTML or text, and which charset its bytes are in.
+
+`decode_page` follows the order browsers use (WHATWG "determining the character encoding"):
+byte order mark, the HTTP `Content-Type` charset, a `<meta>` charset near the top, then
+detection. Archived pages are often mislabelled (a CMS that says ISO-8859-1 and writes UTF-8,
+a server default that contradicts the page), so a declared charset is checked: one that does
+not decode, or decodes to mojibake, is set aside for the next candidate.
+
+Libraries: beautifulsoup4's `EncodingDetector` strips the BOM and finds the `<meta>`/XML
+declaration (we already depend on bs4); charset-normalizer detects undeclared charsets and
+measures mojibake (`mess_ratio`). We call charset-normalizer directly rather than through
+`UnicodeDammit`, which hands detection to whichever of cchardet, chardet or
+charset-normalizer happens to be installed, so results would depend on the machine.
+"""
 
 from __future__ import annotations
 
+import codecs
 import re
+from dataclasses import dataclass
+from email.message import Message
+from typing import Literal
+
+from bs4.dammit import EncodingDetector
+from charset_normalizer import from_bytes
+from charset_normalizer.md import mess_ratio
 
 from ..errors import InputError
 
-__all__ = ["decode_text", "looks_like_html"]
+__all__ = ["Decoded", "decode_page", "decode_text", "looks_like_html"]
+
+How = Literal["bom", "http", "meta", "detected", "repaired"]
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A page's text, the Python codec that gave it, and which step chose that codec.
+
+    `how`: `bom`, `http` (Content-Type charset), `meta` (`<meta>` in the page), `detected`
+    (nothing declared), or `repaired` (a declared charset failed or gave mojibake, so
+    another was taken).
+    """
+
+    text: str
+    encoding: str
+    how: How
+
 
 _HTML_START = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|article)\b",
@@ -42,3 +80,347 @@ def decode_text(data: str | bytes) -> str:
     if not text.strip():
         raise InputError("empty document")
     return text
+
+
+# WHATWG Encoding Standard labels -> the Python codec that decodes like a browser: the
+# Latin-1 and ASCII labels mean windows-1252, GBK/GB2312 mean GB18030, Big5 means
+# Big5-HKSCS, Shift_JIS means windows-31j (cp932), EUC-KR means windows-949 (cp949).
+# A label not listed is unknown and ignored, as browsers do (no UTF-7, no Python-only names).
+_LABELS_BY_CODEC = {
+    "utf-8": "unicode-1-1-utf-8 unicode11utf8 unicode20utf8 utf-8 utf8 x-unicode20utf8",
+    "cp866": "866 cp866 csibm866 ibm866",
+    "iso8859-2": "csisolatin2 iso-8859-2 iso-ir-101 iso8859-2 iso88592 iso_8859-2 "
+    "iso_8859-2:1987 l2 latin2",
+    "iso8859-3": "csisolatin3 iso-8859-3 iso-ir-109 iso8859-3 iso88593 iso_8859-3 "
+    "iso_8859-3:1988 l3 latin3",
+    "iso8859-4": "csisolatin4 iso-8859-4 iso-ir-110 iso8859-4 iso88594 iso_8859-4 "
+    "iso_8859-4:1988 l4 latin4",
+    "iso8859-5": "csisolatincyrillic cyrillic iso-8859-5 iso-ir-144 iso8859-5 iso88595 "
+    "iso_8859-5 iso_8859-5:1988",
+    "iso8859-6": "arabic asmo-708 csiso88596e csiso88596i csisolatinarabic ecma-114 "
+    "iso-8859-6 iso-8859-6-e iso-8859-6-i iso-ir-127 iso8859-6 iso88596 iso_8859-6 "
+    "iso_8859-6:1987",
+    "iso8859-7": "csisolatingreek ecma-118 elot_928 greek greek8 iso-8859-7 iso-ir-126 "
+    "iso8859-7 iso88597 iso_8859-7 iso_8859-7:1987 sun_eu_greek",
+    "iso8859-8": "csiso88598e csisolatinhebrew hebrew iso-8859-8 iso-8859-8-e iso-ir-138 "
+    "iso8859-8 iso88598 iso_8859-8 iso_8859-8:1988 visual csiso88598i iso-8859-8-i logical",
+    "iso8859-10": "csisolatin6 iso-8859-10 iso-ir-157 iso8859-10 iso885910 l6 latin6",
+    "iso8859-13": "iso-8859-13 iso8859-13 iso885913",
+    "iso8859-14": "iso-8859-14 iso8859-14 iso885914",
+    "iso8859-15": "csisolatin9 iso-8859-15 iso8859-15 iso885915 iso_8859-15 l9",
+    "iso8859-16": "iso-8859-16",
+    "koi8-r": "cskoi8r koi koi8 koi8-r koi8_r",
+    "koi8-u": "koi8-ru koi8-u",
+    "mac-roman": "csmacintosh mac macintosh x-mac-roman",
+    "mac-cyrillic": "x-mac-cyrillic x-mac-ukrainian",
+    "cp874": "dos-874 iso-8859-11 iso8859-11 iso885911 tis-620 windows-874",
+    "cp1250": "cp1250 windows-1250 x-cp1250",
+    "cp1251": "cp1251 windows-1251 x-cp1251",
+    "cp1252": "ansi_x3.4-1968 ascii cp1252 cp819 csisolatin1 ibm819 iso-8859-1 iso-ir-100 "
+    "iso8859-1 iso88591 iso_8859-1 iso_8859-1:1987 l1 latin1 us-ascii windows-1252 x-cp1252",
+    "cp1253": "cp1253 windows-1253 x-cp1253",
+    "cp1254": "cp1254 csisolatin5 iso-8859-9 iso-ir-148 iso8859-9 iso88599 iso_8859-9 "
+    "iso_8859-9:1989 l5 latin5 windows-1254 x-cp1254",
+    "cp1255": "cp1255 windows-1255 x-cp1255",
+    "cp1256": "cp1256 windows-1256 x-cp1256",
+    "cp1257": "cp1257 windows-1257 x-cp1257",
+    "cp1258": "cp1258 windows-1258 x-cp1258",
+    "gb18030": "chinese csgb2312 csiso58gb231280 gb2312 gb_2312 gb_2312-80 gbk iso-ir-58 "
+    "x-gbk gb18030",
+    "big5hkscs": "big5 big5-hkscs cn-big5 csbig5 x-x-big5",
+    "euc_jp": "cseucpkdfmtjapanese euc-jp x-euc-jp",
+    "iso2022_jp": "csiso2022jp iso-2022-jp",
+    "cp932": "csshiftjis ms932 ms_kanji shift-jis shift_jis sjis windows-31j x-sjis",
+    "cp949": "cseuckr csksc56011987 euc-kr iso-ir-149 korean ks_c_5601-1987 ks_c_5601-1989 "
+    "ksc5601 ksc_5601 windows-949",
+    "utf-16-be": "unicodefffe utf-16be",
+    "utf-16-le": "csunicode iso-10646-ucs-2 ucs-2 unicode unicodefeff utf-16 utf-16le",
+}
+_CODEC_BY_LABEL = {
+    label: codec for codec, labels in _LABELS_BY_CODEC.items() for label in labels.split()
+}
+# Codecs that charset-normalizer reports, mapped to the superset a browser would use.
+_SUPERSET = {
+    "ascii": "cp1252",
+    "latin-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "big5": "big5hkscs",
+    "cp950": "big5hkscs",
+    "shift_jis": "cp932",
+    "euc_kr": "cp949",
+}
+# Where the browser's decoder covers two Python codecs: Big5-HKSCS lacks cp950's additions
+# (the euro sign at A3E1 among them), which Taiwanese pages use.
+_ALSO = {"big5hkscs": "cp950"}
+_UTF16 = ("utf-16-le", "utf-16-be")
+
+
+def _codec_for(label: str | None, *, in_page: bool = False) -> str | None:
+    """The Python codec for a charset label as WHATWG reads it, or None when unknown.
+
+    `in_page`: a `<meta>` that says UTF-16 cannot be right (the bytes were read as ASCII to
+    find it), so it means UTF-8; x-user-defined means windows-1252; both as in browsers.
+    """
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    if in_page and label == "x-user-defined":
+        return "cp1252"
+    codec = _CODEC_BY_LABEL.get(label)
+    if in_page and codec in _UTF16:
+        return "utf-8"
+    return codec
+
+
+# Charsets detection may choose: those in real use on the web (W3Techs), so that a short
+# Polish text is not called ISO-8859-10 or Mac Central European.
+_DETECTABLE = [
+    "utf_8", "cp1252", "cp1250", "iso8859_2", "cp1251", "koi8_r", "koi8_u", "cp1253",
+    "iso8859_7", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258", "cp874", "gb18030",
+    "big5hkscs", "cp950", "cp932", "euc_jp", "iso2022_jp", "cp949",
+]  # fmt: skip
+_MULTIBYTE = {"gb18030", "big5hkscs", "cp950", "cp932", "euc_jp", "iso2022_jp", "cp949"}
+# How far into the page a <meta> charset is looked for: browsers look at the first 1 KB,
+# but archived pages put long <script>s first; a regex over 16 KB costs microseconds.
+_META_SCAN = 16384
+# Bytes of non-ASCII text (with their words) that detection and the mojibake check look at:
+# enough to tell charsets apart, and a bounded cost on a 10 MB page.
+_SAMPLE = 4096
+# mess_ratio of correctly decoded text is about 0 (0.02 for short Polish); mojibake scores
+# 0.1 (Russian in the other Cyrillic charset) to 2 and more (CJK read as Latin).
+_CLEAN = 0.05
+# A declared charset is set aside only for one whose text is this much less messy.
+_BETTER = 0.05
+
+_HIGH = re.compile(rb"[\x80-\xff]")
+# Bytes that may follow the first byte of a character in any charset above (UTF-8 and EUC
+# trail bytes, GBK/Big5/Shift_JIS trail bytes from 0x40, GB18030 digits): a run of them
+# that starts at a non-ASCII byte ends on a character boundary in every one of them.
+_RUN = re.compile(rb"[0-9@-\xff]*")
+# Plain text after a run: ASCII up to the next tag (or the next run, which starts a part).
+_AFTER = re.compile(rb"[^<\x80-\xff]*")
+# ASCII text kept on either side of a run of non-ASCII bytes.
+_CONTEXT = 64
+_C1 = re.compile(rb"[\x80-\x9f]")
+
+
+def decode_page(data: bytes, content_type: str | None = None) -> Decoded:
+    """A fetched page's text, as a browser would decode it but with mislabels repaired.
+
+    Order: BOM, the charset in `content_type` (the HTTP header), `<meta charset>` or
+    `<meta http-equiv=Content-Type>` (or an XML declaration) in the first 16 KB, then
+    detection. A declared charset that does not decode, or gives mojibake while another
+    charset reads cleanly, is set aside (`how="repaired"`); when the header and the
+    `<meta>` disagree and both read cleanly the header wins, as in browsers. Never raises:
+    the last resort is UTF-8 with replacement characters.
+    """
+    stripped, bom = EncodingDetector.strip_byte_order_mark(data)
+    if bom:
+        codec = codecs.lookup(bom).name
+        return Decoded(stripped.decode(codec, "replace"), codec, "bom")
+    page = _Page(data)
+    declared: list[tuple[str, How]] = []
+    http = _codec_for(_http_charset(content_type))
+    if http:
+        declared.append((http, "http"))
+    meta = _codec_for(_meta_charset(data), in_page=True)
+    if meta and meta != http:
+        declared.append((meta, "meta"))
+    for i, (codec, how) in enumerate(declared):
+        got = page.declared(codec)
+        if got:
+            return Decoded(got[0], got[1], "repaired" if i else how)
+    text, codec = page.detect()
+    return Decoded(text, codec, "repaired" if declared else "detected")
+
+
+def _http_charset(content_type: str | None) -> str | None:
+    """The charset parameter of a Content-Type header (quotes and RFC 2231 handled)."""
+    if not content_type:
+        return None
+    msg = Message()
+    msg["content-type"] = content_type
+    return msg.get_content_charset()
+
+
+def _meta_charset(data: bytes) -> str | None:
+    """The charset a `<meta>` (or XML declaration) near the top of the page declares."""
+    return EncodingDetector.find_declared_encoding(
+        data[:_META_SCAN], is_html=True, search_entire_document=True
+    )
+
+
+class _Page:
+    """One page's bytes, with what the checks compute once and share: the strict decodes,
+    the UTF-8 reading, the sample and detection's guesses."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.ascii = data.isascii()
+        self._decoded: dict[str, tuple[str, str] | None] = {}
+        self._utf8: str | None | bool = False  # False: not computed yet
+        self._sample: bytes | None = None
+        self._guesses: list[str] | None = None
+
+    def declared(self, codec: str) -> tuple[str, str] | None:
+        """(text, codec) when the declared codec reads the page cleanly, else None."""
+        if codec in _UTF16:
+            return self.strict(codec) if _utf16_order(self.data) == codec else None
+        if codec == "utf-8":
+            text = self.utf8()
+            return None if text is None else (text, codec)
+        got = self.strict(codec)
+        if got is None or self.ascii:
+            return got
+        text = self.utf8()
+        if text is not None and len(self.data) - len(text) >= (4 if codec in _MULTIBYTE else 1):
+            return None  # UTF-8 read as an 8-bit or CJK charset: the classic mojibake
+        return None if self.garbled(got[1]) else got
+
+    def detect(self) -> tuple[str, str]:
+        """(text, codec) by detection: ASCII, UTF-16 by its zero bytes, UTF-8 by validity,
+        then charset-normalizer on the sample; UTF-8 with replacements when all fail."""
+        if self.ascii:
+            if b"\x1b$" in self.data:  # ISO-2022-JP: 7-bit, switching sets by escapes
+                got = self.strict("iso2022_jp")
+                if got:
+                    return got
+            return self.data.decode("ascii"), "ascii"
+        order = _utf16_order(self.data)
+        if order:
+            return self.data.decode(order, "replace"), order
+        text = self.utf8()
+        if text is not None:
+            return text, "utf-8"
+        for codec in self.guesses():
+            got = self.strict(codec)
+            if got:
+                return got
+        return self.strict("cp1252") or (self.data.decode("utf-8", "replace"), "utf-8")
+
+    def strict(self, codec: str) -> tuple[str, str] | None:
+        """(text, codec that decoded it) when `codec` (or its wider sibling) decodes strictly."""
+        if codec not in self._decoded:
+            self._decoded[codec] = None
+            for name in (codec, _ALSO.get(codec)):
+                if name is None:
+                    continue
+                try:
+                    self._decoded[codec] = (self.data.decode(name), name)
+                    break
+                except UnicodeDecodeError:
+                    continue
+        return self._decoded[codec]
+
+    def utf8(self) -> str | None:
+        """The page as UTF-8 when it is UTF-8: valid, or with rare invalid bytes (a string
+        cut mid-character by a CMS) among many valid multi-byte characters."""
+        if self._utf8 is False:
+            self._utf8 = _utf8(self.data)
+        return self._utf8  # type: ignore[return-value]
+
+    def sample(self) -> bytes:
+        if self._sample is None:
+            self._sample = _sample(self.data)
+        return self._sample
+
+    def guesses(self) -> list[str]:
+        """Detection's candidates, best first, as codecs a browser would use."""
+        if self._guesses is None:
+            found = from_bytes(self.sample(), cp_isolation=_DETECTABLE, preemptive_behaviour=False)
+            guesses: list[str] = []
+            for match in found:
+                codec = _browser_codec(match.encoding)
+                if codec not in guesses:
+                    guesses.append(codec)
+            if guesses and guesses[0] in ("cp1250", "iso8859-2"):
+                # windows-1250 puts š ś ť ž ź and its quotes in 0x80-0x9F, where ISO-8859-2
+                # has control codes: which of the two is told by whether such bytes occur.
+                first = "cp1250" if _C1.search(self.data) else "iso8859-2"
+                guesses = [first] + [g for g in guesses if g != first]
+            self._guesses = guesses
+        return self._guesses
+
+    def garbled(self, codec: str) -> bool:
+        """Whether `codec` reads the sample as mojibake: messy, where a detected charset
+        that decodes the whole page reads it clearly less messy."""
+        sample = self.sample()
+        mess = _mess(sample, codec)
+        if mess < _CLEAN:
+            return False
+        for other in self.guesses():
+            if other == codec:
+                continue
+            got = self.strict(other)
+            if got and _mess(sample, got[1]) <= mess - _BETTER:
+                return True
+        return False
+
+
+def _browser_codec(name: str) -> str:
+    """A codec name as charset-normalizer reports it -> the superset browsers decode with."""
+    codec = codecs.lookup(name).name
+    return _SUPERSET.get(codec, codec)
+
+
+def _utf8(data: bytes) -> str | None:
+    """`data` as UTF-8 when it is: valid, or invalid in under one byte per 20 that valid
+    multi-byte characters add (8-bit text read as UTF-8 fails at nearly every non-ASCII byte)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    return text if len(data) - len(text) >= 20 * bad else None
+
+
+def _utf16_order(data: bytes) -> str | None:
+    """UTF-16 without a BOM, told by the zero byte of every ASCII character in markup."""
+    head = data[:1024]
+    half = len(head) // 2
+    if half < 8:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd > 0.6 * half and even < 0.1 * half:
+        return "utf-16-le"
+    if even > 0.6 * half and odd < 0.1 * half:
+        return "utf-16-be"
+    return None
+
+
+def _sample(data: bytes) -> bytes:
+    """Up to _SAMPLE bytes of the page's text around its non-ASCII bytes: each run of them
+    (cut on character boundaries, see _RUN) with the plain ASCII text on either side, up to
+    a tag or _CONTEXT bytes. Markup is left out, which would only dilute what tells
+    charsets apart; the words around let detection tell languages (and so charsets) apart.
+    """
+    spans: list[list[int]] = []
+    size = pos = 0
+    while size < _SAMPLE:
+        found = _HIGH.search(data, pos)
+        if found is None:
+            break
+        start = found.start()
+        # All bytes from pos to start are ASCII after a boundary, so each is a character.
+        back = max(pos, start - _CONTEXT, data.rfind(b">", pos, start) + 1)
+        end = _RUN.match(data, start).end()  # type: ignore[union-attr]
+        end = _AFTER.match(data, end, min(len(data), end + _CONTEXT)).end()  # type: ignore[union-attr]
+        end = min(end, back + _SAMPLE - size)
+        if spans and spans[-1][1] == back:
+            spans[-1][1] = end  # the text goes on: one part
+        else:
+            spans.append([back, end])
+        size += end - back + 1
+        pos = end
+    return b"\n".join(data[a:b] for a, b in spans)
+
+
+def _mess(sample: bytes, codec: str) -> float:
+    """charset-normalizer's measure of how unlike real text the sample reads in `codec`."""
+    return mess_ratio(sample.decode(codec, "replace"), maximum_threshold=1.0)
