@@ -198,14 +198,14 @@ _CLEAN = 0.05
 _BETTER = 0.05
 
 _HIGH = re.compile(rb"[\x80-\xff]")
-# Bytes that may follow the first byte of a character in any charset above (UTF-8 and EUC
-# trail bytes, GBK/Big5/Shift_JIS trail bytes from 0x40, GB18030 digits): a run of them
-# that starts at a non-ASCII byte ends on a character boundary in every one of them.
-_RUN = re.compile(rb"[0-9@-\xff]*")
-# Plain text after a run: ASCII up to the next tag (or the next run, which starts a part).
-_AFTER = re.compile(rb"[^<\x80-\xff]*")
-# ASCII text kept on either side of a run of non-ASCII bytes.
-_CONTEXT = 64
+_TAG_EDGE = re.compile(rb"[<>]")
+# ASCII bytes that are never the second (or later) byte of a character in any charset
+# above: UTF-8 and EUC trail bytes are non-ASCII, GBK/Big5/Shift_JIS trail bytes start at
+# 0x40, GB18030's four-byte forms use digits. Cutting just before one of them (or at a tag's
+# "<") never splits a character. The ones text is full of, for bytes.rfind:
+_CUTS = tuple(bytes([b]) for b in b" \n\t.,;:!?()\"'/-")
+# A text with none of those (CJK without spaces) is taken whole, up to this.
+_SAMPLE_MAX = 65536
 _C1 = re.compile(rb"[\x80-\x9f]")
 
 
@@ -395,30 +395,33 @@ def _utf16_order(data: bytes) -> str | None:
 
 
 def _sample(data: bytes) -> bytes:
-    """Up to _SAMPLE bytes of the page's text around its non-ASCII bytes: each run of them
-    (cut on character boundaries, see _RUN) with the plain ASCII text on either side, up to
-    a tag or _CONTEXT bytes. Markup is left out, which would only dilute what tells
-    charsets apart; the words around let detection tell languages (and so charsets) apart.
-    """
-    spans: list[list[int]] = []
+    """About _SAMPLE bytes of the page's text that holds non-ASCII bytes: each such text
+    between tags, whole, cut only on character boundaries (see _CUTS), joined by newlines.
+    Markup is left out: it would only dilute what tells charsets apart."""
+    parts: list[bytes] = []
     size = pos = 0
     while size < _SAMPLE:
         found = _HIGH.search(data, pos)
         if found is None:
             break
         start = found.start()
-        # All bytes from pos to start are ASCII after a boundary, so each is a character.
-        back = max(pos, start - _CONTEXT, data.rfind(b">", pos, start) + 1)
-        end = _RUN.match(data, start).end()  # type: ignore[union-attr]
-        end = _AFTER.match(data, end, min(len(data), end + _CONTEXT)).end()  # type: ignore[union-attr]
-        end = min(end, back + _SAMPLE - size)
-        if spans and spans[-1][1] == back:
-            spans[-1][1] = end  # the text goes on: one part
-        else:
-            spans.append([back, end])
+        # From pos (a "<" or the start) up to `start` all is ASCII: any byte starts a character.
+        back = max(data.rfind(b">", pos, start), data.rfind(b"<", pos, start)) + 1 or pos
+        edge = _TAG_EDGE.search(data, start)
+        end = edge.start() if edge else len(data)
+        room = back + _SAMPLE - size
+        if end > room:
+            cut = max(data.rfind(c, start, room) for c in _CUTS)
+            if cut > start:
+                end = cut
+            elif parts:
+                break
+            else:
+                end = min(end, back + _SAMPLE_MAX)
+        parts.append(data[back:end])
         size += end - back + 1
         pos = end
-    return b"\n".join(data[a:b] for a, b in spans)
+    return b"\n".join(parts)
 
 
 def _mess(sample: bytes, codec: str) -> float:
