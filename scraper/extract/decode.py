@@ -362,13 +362,12 @@ class _Page:
         mess = _mess(sample, codec)
         if mess < _CLEAN:
             return False
-        for other in self.guesses():
-            if other == codec:
-                continue
-            got = self.strict(other)
-            if got and _mess(sample, got[1]) <= mess - _BETTER:
-                return True
-        return False
+        return any(
+            other != codec
+            and _mess(sample, other) <= mess - _BETTER
+            and self.strict(other) is not None  # the whole page, only when worth it
+            for other in self.guesses()
+        )
 
 
 def _latin_tiebreak(found: list[CharsetMatch], sample: bytes) -> str:
@@ -391,7 +390,10 @@ def _latin_tiebreak(found: list[CharsetMatch], sample: bytes) -> str:
     candidates = [codec for codec in _LATIN if codec in tied]
     if len(candidates) < 2:
         return candidates[0] if candidates else _browser_codec(found[0].encoding)
-    identify = _language_detector()
+    try:
+        identify = _language_detector()
+    except Exception:  # neither model would load: decoding must not fail for that
+        return candidates[0]
     return max(candidates, key=lambda codec: round(identify(sample.decode(codec, "replace"))[1], 2))
 
 
@@ -403,14 +405,21 @@ def _browser_codec(name: str) -> str:
 
 def _utf8(data: bytes) -> str | None:
     """`data` as UTF-8 when it is: valid, or invalid in under one byte per 20 that valid
-    multi-byte characters add (8-bit text read as UTF-8 fails at nearly every non-ASCII byte)."""
+    multi-byte characters add (8-bit text read as UTF-8 fails at nearly every non-ASCII
+    byte). The first 64 KB answer for most pages, before the whole is decoded again."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    text = data.decode("utf-8", "replace")
-    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
-    return text if len(data) - len(text) >= 20 * bad else None
+    head = 65536
+    while head < len(data) and head > 65532 and data[head] & 0xC0 == 0x80:
+        head -= 1  # not inside a character: a cut one would count as invalid
+    for part in (data[:head], data) if len(data) > head else (data,):
+        text = part.decode("utf-8", "replace")
+        bad = text.count("\ufffd") - part.count(b"\xef\xbf\xbd")
+        if len(part) - len(text) < 20 * bad:
+            return None
+    return text
 
 
 def _utf16_order(data: bytes) -> str | None:
