@@ -10,7 +10,9 @@ Libraries: beautifulsoup4's `EncodingDetector` strips the BOM and finds the `<me
 declaration (we already depend on bs4); charset-normalizer detects undeclared charsets and
 measures mojibake (`mess_ratio`). We call charset-normalizer directly rather than through
 `UnicodeDammit`, which hands detection to whichever of cchardet, chardet or
-charset-normalizer happens to be installed, so results would depend on the machine.
+charset-normalizer happens to be installed, so results would depend on the machine. Where
+charset-normalizer cannot tell Latin-script charsets apart, the project's language
+identifier (filters/language.py) decides.
 """
 
 from __future__ import annotations
@@ -192,8 +194,9 @@ _META_SCAN = 16384
 # Bytes of non-ASCII text (with their words) that detection and the mojibake check look at:
 # enough to tell charsets apart, and a bounded cost on a 10 MB page.
 _SAMPLE = 4096
-# mess_ratio of correctly decoded text is about 0 (0.02 for short Polish); mojibake scores
-# 0.1 (Russian in the other Cyrillic charset) to 2 and more (CJK read as Latin).
+# mess_ratio of a right reading is 0 on the test pages; mojibake scores 0.1 (Russian in the
+# other Cyrillic charset, Polish windows-1250 read as ISO-8859-2) to 1-4 (CJK read as Latin,
+# Big5 as GBK). Some wrong readings score 0 (Shift_JIS as EUC-KR: valid Hangul) and stay.
 _CLEAN = 0.05
 # A declared charset is set aside only for one whose text is this much less messy.
 _BETTER = 0.05
