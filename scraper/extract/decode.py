@@ -28,7 +28,7 @@ from charset_normalizer import CharsetMatch, from_bytes
 from charset_normalizer.md import mess_ratio
 
 from ..errors import InputError
-from ..filters.language import _detector as _language_detector
+from ..filters.language import language_score
 
 __all__ = ["Decoded", "decode_page", "decode_text", "looks_like_html"]
 
@@ -394,10 +394,12 @@ def _latin_tiebreak(found: list[CharsetMatch], sample: bytes) -> str:
     if len(candidates) < 2:
         return candidates[0] if candidates else _browser_codec(found[0].encoding)
     try:
-        identify = _language_detector()
+        language_score("warm up")
     except Exception:  # neither model would load: decoding must not fail for that
         return candidates[0]
-    return max(candidates, key=lambda codec: round(identify(sample.decode(codec, "replace"))[1], 2))
+    return max(
+        candidates, key=lambda codec: round(language_score(sample.decode(codec, "replace"))[1], 2)
+    )
 
 
 def _browser_codec(name: str) -> str:

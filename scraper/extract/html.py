@@ -14,6 +14,8 @@ output depend on what the process cleaned before.
 
 from __future__ import annotations
 
+import re
+
 import trafilatura
 from lxml.html import HtmlElement
 
@@ -21,12 +23,14 @@ from ..errors import InputError, NoTextError
 from ..lines import Line
 from .blocks import body_lines, mark_links
 from .chunks import join_chunks
+from .decode import decode_page
 
 __all__ = ["main_lines", "parse_html"]
 
 # Below this many characters the fast extraction may have found the wrong block; see
 # main_lines. Measured on ../shared/bench (1000 and 2000 scored the same).
 SHORT_TEXT = 1000
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def parse_html(html: str | bytes, *, content_type: str | None = None) -> HtmlElement:
@@ -34,6 +38,9 @@ def parse_html(html: str | bytes, *, content_type: str | None = None) -> HtmlEle
 
     Bytes are decoded by extract/decode.py (BOM, the HTTP charset, <meta charset>, then
     detection, with a mojibake check), not left to lxml's guess."""
+    if isinstance(html, bytes):
+        html = decode_page(html, content_type).text
+    html = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses one in a str
     try:
         tree = trafilatura.load_html(html)
     except Exception as e:  # lxml raises many kinds on broken pages

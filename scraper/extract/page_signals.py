@@ -19,6 +19,13 @@ __all__ = ["evidence", "html_signals", "text_shape"]
 
 _LD_LIMIT = 200_000  # characters of JSON-LD read per page
 _TYPE_TAIL = re.compile(r"[^/#:]+$")
+# Han, kana, Hangul, Thai: written without spaces between words
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _words(line: Line) -> int:
+    """Words in a line, also in scripts without spaces (about two characters a word)."""
+    return max(line.words, len(_UNSPACED.findall(line.plain)) // 2)
 
 
 def _ld_types(node: object, depth: int = 0) -> Iterator[str]:
@@ -82,18 +89,18 @@ def text_shape(lines: list[Line]) -> dict[str, int]:
     kept = [line for line in lines if line.kept]
     link_lines = teasers = longest = run = words = 0
     for i, line in enumerate(kept):
-        words += line.words
-        linky = line.links >= 0.5
-        if linky:
+        n = _words(line)
+        words += n
+        if line.links >= 0.5:
             link_lines += 1
             after = kept[i + 1] if i + 1 < len(kept) else None
-            if line.words <= 20 and after is not None and after.links < 0.5 and after.words <= 70:
+            if n <= 20 and after is not None and after.links < 0.5 and _words(after) <= 70:
                 teasers += 1
             run = 0
             continue
         if line.heading:
             continue
-        run += line.words
+        run += n
         longest = max(longest, run)
     return {
         "lines": len(kept),

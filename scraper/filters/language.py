@@ -15,7 +15,7 @@ from typing import ClassVar
 from ..models import Capture, Document
 from .base import Annotator, Context, DocumentFilter
 
-__all__ = ["LanguageTag", "Languages", "detect_language"]
+__all__ = ["LanguageTag", "Languages", "detect_language", "language_score"]
 
 _SAMPLE_CHARS = 1200  # enough for a stable answer; the cost grows with length
 _MIN_SCORE = 0.5
@@ -41,10 +41,15 @@ def _detector() -> Callable[[str], tuple[str, float]]:
         return lambda text: identifier.classify(text)
 
 
+def language_score(text: str) -> tuple[str, float]:
+    """The likeliest language of `text` and its probability (any length of text)."""
+    return _detector()(text[:_SAMPLE_CHARS])
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code, or None when the text is too short or too mixed to tell."""
     sample = text[:_SAMPLE_CHARS]
-    if len(sample.split()) < 3:
+    if len(sample.split()) < 3 and len(sample.strip()) < 12:  # (CJK has no spaces)
         return None
     lang, score = _detector()(sample)
     return lang if score >= _MIN_SCORE else None
