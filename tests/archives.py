@@ -239,7 +239,8 @@ class Faults(_Server):
     """Paths that misbehave: /flaky/<n> answers 503 + Retry-After n times, then 200;
     /busy answers 429 always (Retry-After as an HTTP date); /reset closes the connection
     the first time; /truncated sends fewer bytes than announced; /stall never answers in
-    time; /huge sends more bytes than any sane limit."""
+    time; /huge sends more bytes than any sane limit; /drip announces 100000 bytes and
+    sends one every 0.05 s (40 at most, then hangs up)."""
 
     def __init__(self) -> None:
         faults = self
@@ -285,6 +286,18 @@ class Faults(_Server):
                             self.wfile.write(b"x" * 50_000)
                     except OSError:
                         pass
+                    return
+                if self.path == "/drip":
+                    self.send_response(200)
+                    self.send_header("Content-Length", "100000")
+                    self.end_headers()
+                    try:
+                        for _ in range(40):
+                            self.wfile.write(b"x")
+                            time.sleep(0.05)
+                    except OSError:
+                        pass
+                    self.close_connection = True
                     return
                 self.send(404, b"")
 

@@ -1,6 +1,7 @@
 """The fetcher against a server that misbehaves: retries, waits, limits and final states."""
 
 import asyncio
+import time
 
 import pytest
 from archives import Faults
@@ -122,3 +123,11 @@ def test_live_redirects_are_checked_again(faults):
 
     with pytest.raises(PermanentFetchError, match="non-public"):
         asyncio.run(go())
+
+
+def test_a_dripping_body_stops_at_the_deadline_and_is_retried(faults):
+    started = time.monotonic()
+    e, waits, _ = fetch(f"{faults.url}/drip", cfg(retries=1, timeout=1, deadline=0.3))
+    assert isinstance(e, RetryableFetchError) and "fetch.deadline (0.3 s)" in str(e)
+    assert e.attempts == 2 and faults.hits["/drip"] == 2 and len(waits) == 1
+    assert time.monotonic() - started < 1.5  # without a deadline: 2 s an attempt

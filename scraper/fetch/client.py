@@ -4,7 +4,9 @@
   to the same host (archives rate-limit; web.archive.org wants it conservative);
 - retries (tenacity): connection errors, 429 and 5xx, with exponential backoff and jitter,
   or exactly the wait a `Retry-After` header asks for (seconds or an HTTP date);
-- limits: timeouts, and a maximum body size enforced while streaming;
+- limits: a timeout per read, an overall deadline per request (a server dripping one
+  byte at a time never trips the first), and a maximum body size enforced while
+  streaming;
 - safety: only http/https; live urls resolving to private, loopback, link-local or
   multicast addresses are refused unless `fetch.allow_private`, redirects included.
 """
@@ -155,28 +157,38 @@ class Fetcher:
         async with self._slots, h.slots:
             await self._polite(h)
             try:
-                async with self.client.stream("GET", url, headers=headers) as r:
-                    if r.status_code in _RETRY_STATUS:
-                        wait = _retry_after(r.headers.get("Retry-After"))
-                        raise _Retry(f"{url}: HTTP {r.status_code}", url=url, wait=wait)
-                    body = bytearray()
-                    async for chunk in r.aiter_raw():
-                        body += chunk
-                        if len(body) > self.cfg.max_bytes:
-                            raise PermanentFetchError(
-                                f"{url}: body over fetch.max_bytes ({self.cfg.max_bytes} bytes)",
-                                url=url,
-                            )
-                    headers_out = [
-                        (k, v)
-                        for k, v in r.headers.multi_items()
-                        if k.lower() != "transfer-encoding"
-                    ]
-                    return Response(
-                        url, r.status_code, r.reason_phrase, headers_out, bytes(body), 0
-                    )
-            except httpx.TransportError as e:  # reset, truncated body, timeouts, refused
-                raise _Retry(f"{url}: {type(e).__name__}: {e}".rstrip(": "), url=url) from None
+                return await asyncio.wait_for(self._exchange(url, headers), self.cfg.deadline)
+            except asyncio.TimeoutError:
+                raise _Retry(
+                    f"{url}: no whole answer within fetch.deadline ({self.cfg.deadline:g} s)",
+                    url=url,
+                ) from None
+
+    async def _exchange(self, url: str, headers: dict[str, str] | None) -> Response:
+        try:
+            async with self.client.stream("GET", url, headers=headers) as r:
+                if r.status_code in _RETRY_STATUS:
+                    wait = _retry_after(r.headers.get("Retry-After"))
+                    raise _Retry(f"{url}: HTTP {r.status_code}", url=url, wait=wait)
+                body = await self._read(r, url)
+                headers_out = [
+                    (k, v) for k, v in r.headers.multi_items() if k.lower() != "transfer-encoding"
+                ]
+                return Response(url, r.status_code, r.reason_phrase, headers_out, body, 0)
+        except httpx.TransportError as e:  # reset, truncated body, timeouts, refused
+            raise _Retry(f"{url}: {type(e).__name__}: {e}".rstrip(": "), url=url) from None
+
+    async def _read(self, r: httpx.Response, url: str) -> bytes:
+        """The body as sent, refused once over fetch.max_bytes."""
+        limit = self.cfg.max_bytes
+        body = bytearray()
+        async for chunk in r.aiter_raw():
+            body += chunk
+            if len(body) > limit:
+                raise PermanentFetchError(
+                    f"{url}: body over fetch.max_bytes ({limit} bytes)", url=url
+                )
+        return bytes(body)
 
     def _wait(self, state) -> float:
         exc = state.outcome.exception()
