@@ -304,5 +304,46 @@ class Faults(_Server):
         super().__init__(Handler)
 
 
+@dataclass
+class Request:
+    path: str
+    query: dict[str, list[str]]
+    host: str  # the Host header
+    n: int  # how many times this path has been asked, this time included
+
+
+class Scripted(_Server):
+    """Answers each GET with `answer(request)`: (status, headers, body). For servers that
+    misbehave in ways a test spells out; `requests` lists what it was asked, in order.
+    `reset(answer)` readies it for the next test (starting a server costs ~0.5 s)."""
+
+    def __init__(self, answer) -> None:
+        self.requests: list[Request] = []
+        self.answer = answer
+        scripted = self
+
+        class Handler(_Handler):
+            def do_GET(self):
+                parts = urlsplit(self.path)
+                scripted.hits[parts.path] += 1
+                request = Request(
+                    parts.path,
+                    parse_qs(parts.query),
+                    self.headers.get("Host", ""),
+                    scripted.hits[parts.path],
+                )
+                scripted.requests.append(request)
+                status, headers, body = scripted.answer(request)
+                self.send(status, body, headers)
+
+        super().__init__(Handler)
+
+    def reset(self, answer) -> Scripted:
+        self.answer = answer
+        self.hits.clear()
+        self.requests.clear()
+        return self
+
+
 def gz(body: bytes) -> bytes:
     return gzip.compress(body, mtime=0)

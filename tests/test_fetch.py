@@ -2,13 +2,17 @@
 
 import asyncio
 import time
+import zlib
 
 import pytest
-from archives import Faults
+from archives import CommonCrawl, Faults, Page, Scripted, gz, write_warc
 
 from scraper import PermanentFetchError, RetryableFetchError
 from scraper.config import FetchConfig, PerHost
-from scraper.fetch import Fetcher
+from scraper.fetch import Fetcher, limits
+from scraper.fetch.limits import ENCODINGS, decoded_size_within
+from scraper.models import Listing
+from scraper.sources.commoncrawl import fetch_record
 
 
 def cfg(**kw) -> FetchConfig:
@@ -42,6 +46,22 @@ def fetch(url: str, config: FetchConfig, **kw):
 def faults():
     with Faults() as server:
         yield server
+
+
+def echo_host(request):
+    return 200, {"Content-Type": "text/plain"}, request.host.encode()
+
+
+@pytest.fixture(scope="module")
+def scripted_server():
+    with Scripted(echo_host) as server:
+        yield server
+
+
+@pytest.fixture
+def scripted(scripted_server) -> Scripted:
+    """A server answering as the test says (`.answer = ...`); by default, the Host header."""
+    return scripted_server.reset(echo_host)
 
 
 def test_503_with_retry_after_is_retried_after_exactly_that_wait(faults):
@@ -131,3 +151,99 @@ def test_a_dripping_body_stops_at_the_deadline_and_is_retried(faults):
     assert isinstance(e, RetryableFetchError) and "fetch.deadline (0.3 s)" in str(e)
     assert e.attempts == 2 and faults.hits["/drip"] == 2 and len(waits) == 1
     assert time.monotonic() - started < 1.5  # without a deadline: 2 s an attempt
+
+
+def raw_deflate(data: bytes) -> bytes:
+    c = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    return c.compress(data) + c.flush()
+
+
+def encoder(name: str):
+    """(Content-Encoding, how to encode), skipping what this install cannot decode."""
+    if name in {"br", "zstd"}:
+        if name not in ENCODINGS:
+            pytest.skip(f"no {name} decoder that can bound its output is installed")
+        return name, (limits.brotli if name == "br" else limits.zstd).compress
+    return {
+        "gzip": ("gzip", gz),
+        "x-gzip": ("x-gzip", gz),
+        "deflate": ("deflate", zlib.compress),
+        "raw deflate": ("deflate", raw_deflate),
+        "gzip twice": ("gzip, gzip", lambda b: gz(gz(b))),
+    }[name]
+
+
+ENCODED = ["gzip", "x-gzip", "deflate", "raw deflate", "gzip twice", "br", "zstd"]
+
+
+@pytest.mark.parametrize("name", ENCODED)
+def test_a_compression_bomb_is_cut_off_on_its_decoded_size(name, scripted):
+    encoding, encode = encoder(name)
+    bomb = encode(b"\0" * 5_000_000)
+    assert len(bomb) < 100_000
+
+    def answer(request):
+        return 200, {"Content-Type": "text/html", "Content-Encoding": encoding}, bomb
+
+    scripted.answer = answer
+    e, waits, _ = fetch(f"{scripted.url}/bomb", cfg(max_bytes=1_000_000))
+    assert isinstance(e, PermanentFetchError) and waits == [] and scripted.hits["/bomb"] == 1
+    assert (
+        f"body decodes to over fetch.max_bytes (1000000 bytes; Content-Encoding: {encoding})"
+        in str(e)
+    )
+
+
+@pytest.mark.parametrize("name", ENCODED)
+def test_an_encoded_body_within_the_limit_is_kept_as_sent(name, scripted):
+    encoding, encode = encoder(name)
+    body = encode(b"<p>fine</p>" * 50_000)  # 550 kB decoded
+
+    def answer(request):
+        return 200, {"Content-Type": "text/html", "Content-Encoding": encoding}, body
+
+    scripted.answer = answer
+    r, _, _ = fetch(f"{scripted.url}/page", cfg(max_bytes=1_000_000))
+    assert r.status == 200 and r.body == body
+    assert decoded_size_within(body, encoding, 550_000)
+    assert not decoded_size_within(body, encoding, 549_999)
+
+
+@pytest.mark.parametrize(
+    "body,encoding,within",
+    [
+        (gz(b"a" * 10) + gz(b"\0" * 2000), "gzip", False),  # the bomb in a second member
+        (gz(b"a" * 10) + b"trailing garbage", "gzip", True),
+        (b"\x1f\x8b not gzip at all", "gzip", True),  # undecodable: nothing to read out of it
+        (b"x" * 1001, "compress", False),  # not decoded here: counted as sent
+        (b"x" * 1000, "identity", True),
+        (gz(b"\0" * 2000), None, True),  # not declared encoded: raw is what readers get
+        (gz(gz(gz(gz(gz(b"\0" * 2000))))), "gzip, gzip, gzip, gzip, gzip", True),  # counted raw
+    ],
+)
+def test_decoded_size_within(body, encoding, within):
+    assert decoded_size_within(body, encoding, 1000) is within
+
+
+@pytest.mark.parametrize(
+    "body,headers",
+    [
+        (gz(b"\0" * 5_000_000), (("Content-Type", "text/html"), ("Content-Encoding", "gzip"))),
+        (b"\0" * 5_000_000, (("Content-Type", "text/html"),)),  # a few kB as gzipped WARC
+    ],
+)
+def test_a_common_crawl_record_past_max_bytes_is_refused(tmp_path, body, headers):
+    page = Page("https://example.org/a", "20241201000000", body, "200 OK", headers)
+    warc = tmp_path / "CC-TEST-00001.warc.gz"
+    spans = write_warc(warc, [page])
+    [(offset, length)] = spans
+    assert length < 100_000
+
+    async def go(data: str):
+        listing = Listing("commoncrawl", page.url, page.timestamp, data, offset, length)
+        async with Fetcher(cfg(max_bytes=1_000_000)) as f:
+            return await fetch_record(listing, f)
+
+    with CommonCrawl("CC-TEST", warc, [page], spans) as cc:
+        with pytest.raises(PermanentFetchError, match=r"record body over fetch\.max_bytes"):
+            asyncio.run(go(f"{cc.url}/data/crawl-data/CC-TEST/{warc.name}"))

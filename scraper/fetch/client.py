@@ -6,7 +6,7 @@
   or exactly the wait a `Retry-After` header asks for (seconds or an HTTP date);
 - limits: a timeout per read, an overall deadline per request (a server dripping one
   byte at a time never trips the first), and a maximum body size enforced while
-  streaming;
+  streaming on the bytes sent and on the bytes they decode to (a gzip bomb; limits.py);
 - safety: only http/https; live urls resolving to private, loopback, link-local or
   multicast addresses are refused unless `fetch.allow_private`, redirects included.
 """
@@ -32,6 +32,7 @@ from tenacity import (
 
 from ..config import FetchConfig
 from ..errors import FetchError, PermanentFetchError, RetryableFetchError
+from .limits import ENCODINGS, DecodedMeter
 
 __all__ = ["Fetcher", "Response", "check_public"]
 
@@ -121,7 +122,8 @@ class Fetcher:
         self._own_client = client is None
         self.client = client or httpx.AsyncClient(
             timeout=httpx.Timeout(cfg.timeout),
-            headers={"User-Agent": cfg.user_agent},
+            # only the encodings limits.py can measure decoded
+            headers={"User-Agent": cfg.user_agent, "Accept-Encoding": ", ".join(ENCODINGS)},
             follow_redirects=False,
             limits=httpx.Limits(
                 max_connections=cfg.concurrency * 2, max_keepalive_connections=cfg.concurrency
@@ -179,14 +181,22 @@ class Fetcher:
             raise _Retry(f"{url}: {type(e).__name__}: {e}".rstrip(": "), url=url) from None
 
     async def _read(self, r: httpx.Response, url: str) -> bytes:
-        """The body as sent, refused once over fetch.max_bytes."""
+        """The body as sent, refused once over fetch.max_bytes sent or decoded."""
         limit = self.cfg.max_bytes
+        encoding = r.headers.get("content-encoding")
+        meter = DecodedMeter(encoding, limit)
         body = bytearray()
         async for chunk in r.aiter_raw():
             body += chunk
             if len(body) > limit:
                 raise PermanentFetchError(
                     f"{url}: body over fetch.max_bytes ({limit} bytes)", url=url
+                )
+            if not meter.feed(chunk):
+                raise PermanentFetchError(
+                    f"{url}: body decodes to over fetch.max_bytes ({limit} bytes; "
+                    f"Content-Encoding: {encoding})",
+                    url=url,
                 )
         return bytes(body)
 

@@ -7,10 +7,12 @@ from datetime import datetime, timezone
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
 
 from ..config import CommonCrawlSource
 from ..errors import PermanentFetchError
 from ..fetch.client import Fetcher, Response
+from ..fetch.limits import decoded_size_within
 from ..models import Listing
 from .cdx import parse_cdx, query_index, refine
 
@@ -43,6 +45,20 @@ async def list_commoncrawl(src: CommonCrawlSource, fetcher: Fetcher) -> list[Lis
     return out
 
 
+def _payload(record: ArcWarcRecord, limit: int, url: str, offset: int) -> bytes:
+    """The record's HTTP body, refused past `limit` bytes as stored (a few kB of gzipped
+    WARC in the range can inflate to gigabytes) or once its Content-Encoding is undone."""
+    payload = record.raw_stream.read(limit + 1)
+    encoding = record.http_headers.get_header("Content-Encoding")
+    if len(payload) > limit or not decoded_size_within(payload, encoding, limit):
+        raise PermanentFetchError(
+            f"{url}@{offset}: record body over fetch.max_bytes ({limit} bytes), "
+            "as stored or decoded",
+            url=url,
+        )
+    return payload
+
+
 async def fetch_record(listing: Listing, fetcher: Fetcher) -> tuple[Response, datetime]:
     """The HTTP response inside the WARC record at offset/length of the crawl's data file."""
     assert listing.offset is not None and listing.length is not None
@@ -62,7 +78,7 @@ async def fetch_record(listing: Listing, fetcher: Fetcher) -> tuple[Response, da
                 continue
             status = int(record.http_headers.get_statuscode() or 0)
             reason = record.http_headers.statusline.partition(" ")[2]
-            payload = record.raw_stream.read()
+            payload = _payload(record, fetcher.cfg.max_bytes, listing.fetch, first)
             date = record.rec_headers.get_header("WARC-Date") or ""
             when = (
                 datetime.fromisoformat(date.replace("Z", "+00:00"))
