@@ -1,8 +1,10 @@
 """The fetcher against a server that misbehaves: retries, waits, limits and final states."""
 
 import asyncio
+import socket
 import time
 import zlib
+from collections import Counter
 
 import pytest
 from archives import CommonCrawl, Faults, Page, Scripted, gz, write_warc
@@ -10,9 +12,14 @@ from archives import CommonCrawl, Faults, Page, Scripted, gz, write_warc
 from scraper import PermanentFetchError, RetryableFetchError
 from scraper.config import FetchConfig, PerHost
 from scraper.fetch import Fetcher, limits
+from scraper.fetch.addresses import RefusedAddress
 from scraper.fetch.limits import ENCODINGS, decoded_size_within
 from scraper.models import Listing
 from scraper.sources.commoncrawl import fetch_record
+
+# A public address no test may reach: a connection to it is sent to 127.0.0.1 instead (as
+# if the local server were that host); a connection to any other address is refused unsent.
+PUBLIC = "93.184.215.14"
 
 
 def cfg(**kw) -> FetchConfig:
@@ -46,6 +53,44 @@ def fetch(url: str, config: FetchConfig, **kw):
 def faults():
     with Faults() as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def connects(monkeypatch) -> list[str]:
+    """The address of every connection the tests open, with the rule above enforced."""
+    seen: list[str] = []
+    real = asyncio.BaseEventLoop.create_connection
+
+    async def loopback_only(self, protocol_factory, host=None, port=None, **kw):
+        seen.append(host)
+        if host == PUBLIC:
+            host = "127.0.0.1"
+        elif host not in {"127.0.0.1", "::1"}:
+            raise ConnectionRefusedError(f"test guard: {host} is not a loopback address")
+        return await real(self, protocol_factory, host, port, **kw)
+
+    monkeypatch.setattr(asyncio.BaseEventLoop, "create_connection", loopback_only)
+    return seen
+
+
+@pytest.fixture
+def dns(monkeypatch) -> dict[str, list[str]]:
+    """Names with made-up answers, given in turn, one per lookup: a name can flip. Patched
+    where every lookup ends (socket.getaddrinfo), whoever makes it."""
+    answers: dict[str, list[str]] = {}
+    lookups: Counter[str] = Counter()
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kw):
+        name = host.decode() if isinstance(host, bytes) else host
+        if name not in answers:
+            return real(host, port, *args, **kw)
+        turn = answers[name][lookups[name] % len(answers[name])]
+        lookups[name] += 1
+        return real(turn, port, *args, **kw)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return answers
 
 
 def echo_host(request):
@@ -127,13 +172,34 @@ def test_minimum_interval_per_host(faults):
         ("http://localhost/x", "non-public address"),
         ("http://[::1]/x", "non-public address"),
         ("http://169.254.169.254/latest/meta-data", "non-public address"),
+        ("http://100.64.0.1/x", "non-public address (carrier-grade NAT, 100.64.0.0/10)"),
+        ("http://100.127.255.254/x", "non-public address (carrier-grade NAT"),
+        ("http://240.0.0.1/x", "non-public address (private or special-purpose)"),
+        ("http://224.0.0.251/x", "non-public address (multicast)"),
+        ("http://[::ffff:127.0.0.1]/x", "non-public address (loopback"),
+        (
+            "http://[64:ff9b::a00:1]/x",
+            "non-public address (private or special-purpose, as 10.0.0.1)",
+        ),
+        ("http://[2002:6440:1::1]/x", "(carrier-grade NAT, 100.64.0.0/10, as 100.64.0.1)"),
         ("ftp://example.org/file", "only http and https"),
         ("file:///etc/passwd", "only http and https"),
     ],
 )
-def test_live_urls_to_private_addresses_are_refused(url, message):
+def test_live_urls_to_private_addresses_are_refused(url, message, connects):
     e, _, _ = fetch(url, cfg(allow_private=False), live=True)
     assert isinstance(e, PermanentFetchError) and message in str(e)
+    assert connects == []
+
+
+def test_a_name_on_a_non_global_address_is_refused_and_the_reason_says_so(dns, connects):
+    dns["cgnat.test"] = ["100.64.12.34"]
+    e, _, _ = fetch("http://cgnat.test/x", cfg(allow_private=False), live=True)
+    assert isinstance(e, RefusedAddress) and e.attempts == 1 and connects == []
+    assert str(e) == (
+        "http://cgnat.test/x: cgnat.test resolves to 100.64.12.34, a non-public address "
+        "(carrier-grade NAT, 100.64.0.0/10); set fetch.allow_private: true to allow it"
+    )
 
 
 def test_live_redirects_are_checked_again(faults):

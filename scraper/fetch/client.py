@@ -7,14 +7,13 @@
 - limits: a timeout per read, an overall deadline per request (a server dripping one
   byte at a time never trips the first), and a maximum body size enforced while
   streaming on the bytes sent and on the bytes they decode to (a gzip bomb; limits.py);
-- safety: only http/https; live urls resolving to private, loopback, link-local or
-  multicast addresses are refused unless `fetch.allow_private`, redirects included.
+- safety: only http/https; live urls resolving to any address that is not public
+  (addresses.py) are refused unless `fetch.allow_private`, redirects included.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import socket
 import time
 from collections.abc import Awaitable, Callable
@@ -32,6 +31,7 @@ from tenacity import (
 
 from ..config import FetchConfig
 from ..errors import FetchError, PermanentFetchError, RetryableFetchError
+from .addresses import RefusedAddress, refusal
 from .limits import ENCODINGS, DecodedMeter
 
 __all__ = ["Fetcher", "Response", "check_public"]
@@ -86,17 +86,10 @@ def check_public(url: str) -> None:
     except socket.gaierror as e:
         raise PermanentFetchError(f"{url}: cannot resolve {host} ({e.strerror})", url=url) from None
     for info in infos:
-        addr = ipaddress.ip_address(info[4][0])
-        if (
-            addr.is_private
-            or addr.is_loopback
-            or addr.is_link_local
-            or addr.is_multicast
-            or addr.is_reserved
-        ):
-            raise PermanentFetchError(
-                f"{url}: {host} resolves to {addr}, a non-public address "
-                "(set fetch.allow_private: true to allow it)",
+        if kind := refusal(str(info[4][0])):
+            raise RefusedAddress(
+                f"{url}: {host} resolves to {info[4][0]}, a non-public address ({kind}); "
+                "set fetch.allow_private: true to allow it",
                 url=url,
             )
 
