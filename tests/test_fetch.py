@@ -1,7 +1,12 @@
 """The fetcher against a server that misbehaves: retries, waits, limits and final states."""
 
 import asyncio
+import contextlib
+import shutil
 import socket
+import ssl
+import subprocess
+import threading
 import time
 import zlib
 from collections import Counter
@@ -200,6 +205,90 @@ def test_a_name_on_a_non_global_address_is_refused_and_the_reason_says_so(dns, c
         "http://cgnat.test/x: cgnat.test resolves to 100.64.12.34, a non-public address "
         "(carrier-grade NAT, 100.64.0.0/10); set fetch.allow_private: true to allow it"
     )
+
+
+def test_a_name_flipping_to_loopback_is_connected_at_the_address_checked(dns, connects, scripted):
+    dns["rebind.test"] = [PUBLIC, "127.0.0.1"]  # checked public, then loopback to connect
+    port = scripted.url.rsplit(":", 1)[1]
+    r, _, _ = fetch(f"http://rebind.test:{port}/", cfg(allow_private=False), live=True)
+    assert connects == [PUBLIC]  # never 127.0.0.1 itself
+    assert r.status == 200 and r.body == f"rebind.test:{port}".encode()  # Host kept
+
+
+def test_every_redirect_hop_connects_at_the_address_checked(dns, connects, scripted):
+    dns["start.test"] = [PUBLIC]
+    dns["rebind.test"] = [PUBLIC, "127.0.0.1"]
+
+    def answer(request):
+        if request.host.startswith("start.test"):
+            port = request.host.rsplit(":", 1)[1]
+            return 302, {"Location": f"http://rebind.test:{port}/next"}, b""
+        return echo_host(request)
+
+    async def go(url):
+        async with Fetcher(cfg(allow_private=False)) as f:
+            return await f.get_live(url)
+
+    scripted.answer = answer
+    port = scripted.url.rsplit(":", 1)[1]
+    r = asyncio.run(go(f"http://start.test:{port}/"))
+    assert connects == [PUBLIC, PUBLIC]
+    assert r.body == f"rebind.test:{port}".encode()
+
+
+def test_tls_is_for_the_name_though_the_socket_is_for_the_address(tmp_path, dns, connects):
+    openssl = shutil.which("openssl") or pytest.skip("no openssl to make a certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]
+        + ["-nodes", "-subj", "/CN=pinned.test", "-days", "1"]
+        + ["-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    server_names: list[str | None] = []
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    context.sni_callback = lambda sock, name, ctx: server_names.append(name)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(5)
+
+    def handshake_once() -> None:
+        conn, _ = listener.accept()
+        with conn, contextlib.suppress(OSError):
+            context.wrap_socket(conn, server_side=True).close()
+
+    thread = threading.Thread(target=handshake_once, daemon=True)
+    thread.start()
+    dns["pinned.test"] = [PUBLIC]
+    port = listener.getsockname()[1]
+    e, _, _ = fetch(f"https://pinned.test:{port}/", cfg(allow_private=False, retries=0), live=True)
+    thread.join(5)
+    listener.close()
+    assert connects == [PUBLIC] and server_names == ["pinned.test"]  # SNI: the name
+    assert isinstance(e, RetryableFetchError) and "CERTIFICATE_VERIFY_FAILED" in str(e)
+
+
+def test_the_lookup_is_the_one_given_and_made_once_per_connection(connects, scripted):
+    lookups: list[str] = []
+
+    async def resolve(host: str, port: int) -> list[str]:  # public once, then loopback
+        lookups.append(host)
+        return [PUBLIC] if len(lookups) == 1 else ["127.0.0.1"]
+
+    async def go(url: str):
+        async with Fetcher(cfg(allow_private=False), resolve=resolve) as f:
+            first = await f.get(url, live=True)
+            try:
+                await f.get(url.replace("pinned", "other"), live=True)
+            except RefusedAddress as e:
+                return first, e
+
+    port = scripted.url.rsplit(":", 1)[1]
+    r, e = asyncio.run(go(f"http://pinned.test:{port}/"))
+    assert r.body == f"pinned.test:{port}".encode() and "127.0.0.1" in str(e)
+    assert lookups == ["pinned.test", "other.test"] and connects == [PUBLIC]
+    assert len(scripted.requests) == 1
 
 
 def test_live_redirects_are_checked_again(faults):
