@@ -20,6 +20,7 @@ from .errors import FetchError
 from .fetch import Fetcher, State, WarcStore
 from .fetch.client import Response
 from .models import Listing
+from .sources.cdx import Listings
 from .sources.commoncrawl import fetch_record, list_commoncrawl
 from .sources.live import list_urls
 from .sources.wayback import Skip, fetch_capture, list_wayback
@@ -39,14 +40,15 @@ class CollectReport:
     prefiltered: int = 0  # listed, never to be fetched: no salient term in the url
     pending: list[Listing] = field(default_factory=list)  # with --dry-run: what would be fetched
     reasons: Counter[str] = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)  # listings cut short (index paging)
 
 
 PREFILTERED = "url prefilter: no salient term in the url (url_terms)"
 
 
-async def _list(config: Config, fetcher: Fetcher) -> tuple[list[Listing], list[str]]:
-    """Every listed capture, and the keys of those the url prefilter rules out."""
-    out: list[Listing] = []
+async def _list(config: Config, fetcher: Fetcher) -> tuple[Listings, list[str]]:
+    """Every listed capture (with warnings), and the keys the url prefilter rules out."""
+    out = Listings()
     ruled_out: list[str] = []
     for i, entry in enumerate(config.sources):
         s = entry.settings
@@ -55,8 +57,11 @@ async def _list(config: Config, fetcher: Fetcher) -> tuple[list[Listing], list[s
             if s.url_terms:
                 ruled_out += [x.key for x in found if not url_has_terms(x.url, s.url_terms)]
             out += found
+            out.warnings += found.warnings
         elif isinstance(s, CommonCrawlSource):
-            out += await list_commoncrawl(s, fetcher)
+            found = await list_commoncrawl(s, fetcher)
+            out += found
+            out.warnings += found.warnings
         elif isinstance(s, UrlsSource):
             out += list_urls(s, base=config.base_dir, key=f"sources[{i}].urls")
     return out, ruled_out
@@ -88,6 +93,7 @@ async def _run(
                 report.recovered += 1
         async with Fetcher(config.fetch) as fetcher:
             listed, ruled_out = await _list(config, fetcher)
+            report.warnings = listed.warnings
             state.add(listed)
             report.prefiltered = state.skip_listed(ruled_out, PREFILTERED)
             for x in listed:
