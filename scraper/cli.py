@@ -234,6 +234,8 @@ def collect(config: Config, dry_run: bool, limit: int | None, retry_failed: bool
         for x in report.pending:
             click.echo(f"{x.source}\t{x.timestamp or '-'}\t{x.url}\t{x.fetch}")
     console.print(_collect_summary(report, dry_run))
+    for warning in report.warnings:
+        console.print(f"warning: {warning}", markup=False, highlight=False)
 
 
 def _collect_summary(report: Any, dry_run: bool) -> Table:

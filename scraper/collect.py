@@ -35,17 +35,21 @@ class CollectReport:
     prefiltered: int = 0  # listed, never to be fetched: no salient term in the url
     pending: list[Listing] = field(default_factory=list)  # with --dry-run: what would be fetched
     reasons: Counter[str] = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)  # listings cut short (index paging)
 
 
-async def _list(config: Config, fetcher: Fetcher) -> tuple[list[Listing], list[str]]:
-    """Every listed capture, and the keys of those the url prefilter rules out."""
+async def _list(config: Config, fetcher: Fetcher) -> tuple[list[Listing], list[str], list[str]]:
+    """Every listed capture, the keys the url prefilter rules out, and warnings (an index
+    listing cut short)."""
     out: list[Listing] = []
     out_keys: list[str] = []
+    warnings: list[str] = []
     for source in sources_of(config):
         found = await source.listings(fetcher)
         out_keys += ruled_out(found, source.url_terms)
+        warnings += getattr(found, "warnings", [])
         out += found
-    return out, out_keys
+    return out, out_keys, warnings
 
 
 async def _fetch(listing: Listing, fetcher: Fetcher) -> Fetched:
@@ -64,7 +68,7 @@ async def _run(
                 state.mark(key, "fetched", warc=name)
                 report.recovered += 1
         async with Fetcher(config.fetch) as fetcher:
-            listed, prefiltered = await _list(config, fetcher)
+            listed, prefiltered, report.warnings = await _list(config, fetcher)
             state.add(listed)
             report.prefiltered = state.skip_listed(prefiltered, PREFILTERED)
             for x in listed:

@@ -107,8 +107,9 @@ class FetchConfig(_Strict):
     concurrency: int = Field(8, ge=1)
     per_host: PerHost = PerHost()
     retries: int = Field(5, ge=0)
-    timeout: float = Field(30, gt=0)
-    max_bytes: int = Field(10_000_000, gt=0)
+    timeout: float = Field(30, gt=0, description="seconds one read may wait")
+    deadline: float = Field(300, gt=0, description="seconds one request may take in all")
+    max_bytes: int = Field(10_000_000, gt=0, description="per body, as sent and decoded")
     user_agent: str = "scraper/0.1"
     allow_private: bool = False
 

@@ -239,7 +239,8 @@ class Faults(_Server):
     """Paths that misbehave: /flaky/<n> answers 503 + Retry-After n times, then 200;
     /busy answers 429 always (Retry-After as an HTTP date); /reset closes the connection
     the first time; /truncated sends fewer bytes than announced; /stall never answers in
-    time; /huge sends more bytes than any sane limit."""
+    time; /huge sends more bytes than any sane limit; /drip announces 100000 bytes and
+    sends one every 0.05 s (40 at most, then hangs up)."""
 
     def __init__(self) -> None:
         faults = self
@@ -286,9 +287,62 @@ class Faults(_Server):
                     except OSError:
                         pass
                     return
+                if self.path == "/drip":
+                    self.send_response(200)
+                    self.send_header("Content-Length", "100000")
+                    self.end_headers()
+                    try:
+                        for _ in range(40):
+                            self.wfile.write(b"x")
+                            time.sleep(0.05)
+                    except OSError:
+                        pass
+                    self.close_connection = True
+                    return
                 self.send(404, b"")
 
         super().__init__(Handler)
+
+
+@dataclass
+class Request:
+    path: str
+    query: dict[str, list[str]]
+    host: str  # the Host header
+    n: int  # how many times this path has been asked, this time included
+
+
+class Scripted(_Server):
+    """Answers each GET with `answer(request)`: (status, headers, body). For servers that
+    misbehave in ways a test spells out; `requests` lists what it was asked, in order.
+    `reset(answer)` readies it for the next test (starting a server costs ~0.5 s)."""
+
+    def __init__(self, answer) -> None:
+        self.requests: list[Request] = []
+        self.answer = answer
+        scripted = self
+
+        class Handler(_Handler):
+            def do_GET(self):
+                parts = urlsplit(self.path)
+                scripted.hits[parts.path] += 1
+                request = Request(
+                    parts.path,
+                    parse_qs(parts.query),
+                    self.headers.get("Host", ""),
+                    scripted.hits[parts.path],
+                )
+                scripted.requests.append(request)
+                status, headers, body = scripted.answer(request)
+                self.send(status, body, headers)
+
+        super().__init__(Handler)
+
+    def reset(self, answer) -> Scripted:
+        self.answer = answer
+        self.hits.clear()
+        self.requests.clear()
+        return self
 
 
 def gz(body: bytes) -> bytes:

@@ -1,5 +1,6 @@
 """`scrape collect` against local archives on 127.0.0.1, then `scrape clean` on what it kept."""
 
+import json
 import os
 import signal
 import sqlite3
@@ -8,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from archives import CommonCrawl, Faults, IAArchive, Page, article, gz, write_warc
+from archives import CommonCrawl, Faults, IAArchive, Page, Scripted, article, gz, write_warc
 from conftest import load, scrape
 
 from scraper.sources import iter_store
@@ -140,6 +141,24 @@ def test_wayback_collect_then_clean(project):
         "Compressed story",
     }
     assert all(r["capture_time"] is not None for r in archived)
+
+
+def test_a_listing_cut_short_is_a_warning_in_the_summary_and_the_dry_run(project):
+    page = Page("https://example-news.com/2012/06/23/talks", "20120623100000", story(2))
+    header = ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest"]
+    row = [page.urlkey, page.timestamp, page.url, "text/html", "200", "D1"]
+
+    def answer(request):  # the same page every time (a bounded number of times)
+        rows = [header, row] + ([[], ["again"]] if request.n < 50 else [])
+        return 200, {"Content-Type": "application/json"}, json.dumps(rows).encode()
+
+    with Scripted(answer) as archive:
+        write_config(project, wayback_source(archive))
+        for args in (["--dry-run"], []):
+            result = scrape("collect", *args, cwd=project)
+            assert result.returncode == 0, result.stderr
+            assert "warning: " in result.stderr and "a page of rows listed already" in result.stderr
+        assert archive.hits["/cdx/search/cdx"] == 4
 
 
 def test_zero_captures_is_not_an_error(project):

@@ -23,6 +23,7 @@ def test_user_file_is_layered_over_the_defaults(tmp_path):
     cfg = load_config(write(tmp_path, "c.yaml", "fetch:\n  retries: 2\n"))
     assert cfg.fetch.retries == 2
     assert cfg.fetch.timeout == 30  # from the defaults
+    assert cfg.fetch.deadline == 300
     assert cfg.base_dir == tmp_path
 
 
@@ -46,6 +47,7 @@ def test_shipped_config_is_valid(root):
             r"c\.yaml:4: sources\[0\]\.wayback\.match: Input should be",
         ),
         ("sources:\n  - ftp: {host: x}\n", r"c\.yaml:2: sources\[0\]\.ftp: unknown key"),
+        ("fetch:\n  deadline: 0\n", r"c\.yaml:2: fetch\.deadline: Input should be greater than 0"),
         ("- just\n- a list\n", r"c\.yaml:1: the config must be a mapping"),
     ],
 )

@@ -4,16 +4,17 @@
   to the same host (archives rate-limit; web.archive.org wants it conservative);
 - retries (tenacity): connection errors, 429 and 5xx, with exponential backoff and jitter,
   or exactly the wait a `Retry-After` header asks for (seconds or an HTTP date);
-- limits: timeouts, and a maximum body size enforced while streaming;
-- safety: only http/https; live urls resolving to private, loopback, link-local or
-  multicast addresses are refused unless `fetch.allow_private`, redirects included.
+- limits: a timeout per read, an overall deadline per request (a server dripping one
+  byte at a time never trips the first), and a maximum body size enforced while
+  streaming on the bytes sent and on the bytes they decode to (a gzip bomb; limits.py);
+- safety: only http/https; live urls go through a client that connects only to public
+  addresses it checked itself (addresses.py: no DNS rebinding), every redirect hop
+  included, unless `fetch.allow_private`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -30,8 +31,10 @@ from tenacity import (
 
 from ..config import FetchConfig
 from ..errors import FetchError, PermanentFetchError, RetryableFetchError
+from .addresses import PinnedTransport, Resolver, resolve
+from .limits import ENCODINGS, DecodedMeter
 
-__all__ = ["Fetcher", "Response", "check_public"]
+__all__ = ["Fetcher", "Response", "check_scheme"]
 
 _RETRY_STATUS = {429, 500, 502, 503, 504, 507, 508, 509, 520, 521, 522, 523, 524}
 _MAX_RETRY_AFTER = 600.0
@@ -70,32 +73,29 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, min(when.timestamp() - time.time(), _MAX_RETRY_AFTER))
 
 
-def check_public(url: str) -> None:
-    """Refuse non-http(s) urls and hosts that resolve to non-public addresses."""
+def check_scheme(url: str) -> None:
+    """Refuse urls that are not http(s) or name no host (addresses are checked on connect)."""
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"}:
         raise PermanentFetchError(f"{url}: only http and https urls are fetched", url=url)
-    host = parts.hostname
-    if not host:
+    if not parts.hostname:
         raise PermanentFetchError(f"{url}: no host in url", url=url)
-    try:
-        infos = socket.getaddrinfo(host, parts.port or 80, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as e:
-        raise PermanentFetchError(f"{url}: cannot resolve {host} ({e.strerror})", url=url) from None
-    for info in infos:
-        addr = ipaddress.ip_address(info[4][0])
-        if (
-            addr.is_private
-            or addr.is_loopback
-            or addr.is_link_local
-            or addr.is_multicast
-            or addr.is_reserved
-        ):
-            raise PermanentFetchError(
-                f"{url}: {host} resolves to {addr}, a non-public address "
-                "(set fetch.allow_private: true to allow it)",
-                url=url,
-            )
+
+
+def _client(
+    cfg: FetchConfig, limits: httpx.Limits, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
+    """An AsyncClient advertising only the encodings limits.py can measure decoded. With a
+    transport of its own, httpx uses no proxy from the environment (one would resolve
+    names itself, past the pinning)."""
+    headers = {"User-Agent": cfg.user_agent, "Accept-Encoding": ", ".join(ENCODINGS)}
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(cfg.timeout),
+        headers=headers,
+        follow_redirects=False,
+        limits=limits,
+        transport=transport,
+    )
 
 
 class _Host:
@@ -114,16 +114,21 @@ class Fetcher:
         *,
         client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        resolve: Resolver = resolve,
     ) -> None:
+        """`client` serves archive requests (default: one made here); live urls get their
+        own, pinned to checked addresses, unless `cfg.allow_private`; `resolve` is the name
+        lookup the pinned client uses (a test can make a name flip)."""
         self.cfg = cfg
+        limits = httpx.Limits(
+            max_connections=cfg.concurrency * 2, max_keepalive_connections=cfg.concurrency
+        )
         self._own_client = client is None
-        self.client = client or httpx.AsyncClient(
-            timeout=httpx.Timeout(cfg.timeout),
-            headers={"User-Agent": cfg.user_agent},
-            follow_redirects=False,
-            limits=httpx.Limits(
-                max_connections=cfg.concurrency * 2, max_keepalive_connections=cfg.concurrency
-            ),
+        self.client = client or _client(cfg, limits)
+        self.live_client = (
+            self.client
+            if cfg.allow_private
+            else _client(cfg, limits, PinnedTransport(limits=limits, resolve=resolve))
         )
         self._slots = asyncio.Semaphore(cfg.concurrency)
         self._hosts: dict[str, _Host] = {}
@@ -134,6 +139,8 @@ class Fetcher:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        if self.live_client is not self.client:
+            await self.live_client.aclose()
         if self._own_client:
             await self.client.aclose()
 
@@ -150,33 +157,60 @@ class Fetcher:
                 await self._sleep(h.next_at - now)
             h.next_at = time.monotonic() + self.cfg.per_host.min_interval
 
-    async def _once(self, url: str, headers: dict[str, str] | None) -> Response:
+    async def _once(self, url: str, headers: dict[str, str] | None, live: bool) -> Response:
         h = self._host(urlsplit(url).netloc)
+        client = self.live_client if live else self.client
         async with self._slots, h.slots:
             await self._polite(h)
             try:
-                async with self.client.stream("GET", url, headers=headers) as r:
-                    if r.status_code in _RETRY_STATUS:
-                        wait = _retry_after(r.headers.get("Retry-After"))
-                        raise _Retry(f"{url}: HTTP {r.status_code}", url=url, wait=wait)
-                    body = bytearray()
-                    async for chunk in r.aiter_raw():
-                        body += chunk
-                        if len(body) > self.cfg.max_bytes:
-                            raise PermanentFetchError(
-                                f"{url}: body over fetch.max_bytes ({self.cfg.max_bytes} bytes)",
-                                url=url,
-                            )
-                    headers_out = [
-                        (k, v)
-                        for k, v in r.headers.multi_items()
-                        if k.lower() != "transfer-encoding"
-                    ]
-                    return Response(
-                        url, r.status_code, r.reason_phrase, headers_out, bytes(body), 0
-                    )
-            except httpx.TransportError as e:  # reset, truncated body, timeouts, refused
-                raise _Retry(f"{url}: {type(e).__name__}: {e}".rstrip(": "), url=url) from None
+                return await asyncio.wait_for(
+                    self._exchange(client, url, headers), self.cfg.deadline
+                )
+            except asyncio.TimeoutError:
+                raise _Retry(
+                    f"{url}: no whole answer within fetch.deadline ({self.cfg.deadline:g} s)",
+                    url=url,
+                ) from None
+
+    async def _exchange(
+        self, client: httpx.AsyncClient, url: str, headers: dict[str, str] | None
+    ) -> Response:
+        try:
+            async with client.stream("GET", url, headers=headers) as r:
+                if r.status_code in _RETRY_STATUS:
+                    wait = _retry_after(r.headers.get("Retry-After"))
+                    raise _Retry(f"{url}: HTTP {r.status_code}", url=url, wait=wait)
+                body = await self._read(r, url)
+                headers_out = [
+                    (k, v) for k, v in r.headers.multi_items() if k.lower() != "transfer-encoding"
+                ]
+                return Response(url, r.status_code, r.reason_phrase, headers_out, body, 0)
+        except httpx.TransportError as e:  # reset, truncated body, timeouts, refused
+            raise _Retry(f"{url}: {type(e).__name__}: {e}".rstrip(": "), url=url) from None
+        except PermanentFetchError as e:  # from the connection: it knows the host, not the url
+            if e.url is None:
+                raise type(e)(f"{url}: {e}", url=url) from None
+            raise
+
+    async def _read(self, r: httpx.Response, url: str) -> bytes:
+        """The body as sent, refused once over fetch.max_bytes sent or decoded."""
+        limit = self.cfg.max_bytes
+        encoding = r.headers.get("content-encoding")
+        meter = DecodedMeter(encoding, limit)
+        body = bytearray()
+        async for chunk in r.aiter_raw():
+            body += chunk
+            if len(body) > limit:
+                raise PermanentFetchError(
+                    f"{url}: body over fetch.max_bytes ({limit} bytes)", url=url
+                )
+            if not meter.feed(chunk):
+                raise PermanentFetchError(
+                    f"{url}: body decodes to over fetch.max_bytes ({limit} bytes; "
+                    f"Content-Encoding: {encoding})",
+                    url=url,
+                )
+        return bytes(body)
 
     def _wait(self, state) -> float:
         exc = state.outcome.exception()
@@ -193,9 +227,9 @@ class Fetcher:
     async def get(
         self, url: str, *, headers: dict[str, str] | None = None, live: bool = False
     ) -> Response:
-        """One GET with retries; `live` urls get the public-address check."""
-        if live and not self.cfg.allow_private:
-            check_public(url)
+        """One GET with retries; `live` urls connect to public addresses only."""
+        if live:
+            check_scheme(url)
         attempts = 0
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.cfg.retries + 1),
@@ -208,7 +242,7 @@ class Fetcher:
             async for attempt in retrying:
                 with attempt:
                     attempts += 1
-                    r = await self._once(url, headers)
+                    r = await self._once(url, headers, live)
         except FetchError as e:
             e.attempts = attempts
             raise

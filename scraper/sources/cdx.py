@@ -5,6 +5,10 @@ the fields (and, when paging, an empty row and a resume key at the end); pywb an
 Crawl answer one JSON object per line. Field names differ (original/url, mimetype/mime,
 statuscode/status). Some servers ignore `filter`, `collapse` or `limit` (pywb ignores the
 last two), so all three are applied here as well: the result is the same on any server.
+
+Paging is guarded (`Paging`): a server that repeats a resume key or a page would be asked
+for ever. What stops a listing short is said in a warning, which the listing returns with
+its rows (`Listings`) for the run summary.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from urllib.parse import urlencode
 
 from ..errors import FetchError
 from ..fetch.client import Fetcher
+from ..models import Listing
 
-__all__ = ["parse_cdx", "query_index", "refine"]
+__all__ = ["Listings", "Paging", "parse_cdx", "query_index", "refine"]
 
 _ALIASES = {"original": "url", "mimetype": "mime", "statuscode": "status", "urlkey": "urlkey"}
 
@@ -95,3 +100,54 @@ async def query_index(fetcher: Fetcher, endpoint: str, params: dict[str, object]
     if r.status != 200:
         raise FetchError(f"{endpoint}: index query answered HTTP {r.status}", url=r.url)
     return r.body.decode("utf-8", "replace")
+
+
+class Listings(list[Listing]):
+    """Listed captures (a plain list to callers), and `warnings`: what cut the listing short."""
+
+    def __init__(self, items: Iterable[Listing] = (), warnings: Iterable[str] = ()) -> None:
+        super().__init__(items)
+        self.warnings = list(warnings)
+
+
+class Paging:
+    """The rows of a paged index answer, gathered so that paging always ends: a page whose
+    rows were all listed already, or a resume key given before, would come back for ever."""
+
+    def __init__(self, query: str) -> None:
+        self.query = query  # named in warnings: the endpoint and the url asked for
+        self.rows: list[dict[str, Any]] = []
+        self.warnings: list[str] = []
+        self._seen: set[str] = set()
+        self._keys: set[str] = set()
+
+    def take(self, page: list[dict[str, Any]]) -> bool:
+        """Keep the page's new rows; False when it had rows and none was new."""
+        new = [row for row in page if self._first(row)]
+        self.rows += new
+        if page and not new:
+            self.warnings.append(
+                f"{self.query}: the index answered a page of rows listed already; "
+                "listing stopped there"
+            )
+        return bool(new) or not page
+
+    def follow(self, resume: str | None) -> bool:
+        """Whether to ask for the page after `resume`: not if there is none or it repeats."""
+        if not resume:
+            return False
+        if resume in self._keys:
+            self.warnings.append(
+                f"{self.query}: the index gave resume key {resume!r} a second time; "
+                "listing stopped there"
+            )
+            return False
+        self._keys.add(resume)
+        return True
+
+    def _first(self, row: dict[str, Any]) -> bool:
+        key = json.dumps(row, sort_keys=True, default=str)
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True

@@ -11,7 +11,7 @@ from ..errors import PermanentFetchError, Skip
 from ..fetch.client import Fetcher, Response
 from ..models import Listing
 from .base import Fetched, Source
-from .cdx import parse_cdx, query_index, refine
+from .cdx import Listings, Paging, parse_cdx, query_index, refine
 
 __all__ = ["Wayback", "fetch_capture", "list_wayback", "replay_url"]
 
@@ -29,29 +29,49 @@ def replay_url(replay: str, timestamp: str, url: str) -> str:
     return f"{replay.rstrip('/')}/{timestamp}id_/{url}"
 
 
-async def list_wayback(src: WaybackSource, fetcher: Fetcher) -> list[Listing]:
-    """Every capture the CDX server lists for the source's urls, deduplicated and limited."""
-    out: list[Listing] = []
-    for url in src.urls:
-        params: dict[str, object] = {"url": url, "matchType": src.match, "output": "json"}
-        params.update(
-            {k: v for k, v in (("from", _stamp(src.from_)), ("to", _stamp(src.to, True))) if v}
+def _query(src: WaybackSource, url: str) -> dict[str, object]:
+    params: dict[str, object] = {"url": url, "matchType": src.match, "output": "json"}
+    params.update(
+        {k: v for k, v in (("from", _stamp(src.from_)), ("to", _stamp(src.to, True))) if v}
+    )
+    if src.filter:
+        params["filter"] = src.filter
+    if src.collapse:
+        params["collapse"] = src.collapse
+    # The user's limit is applied here, after collapsing: a server that limits but does
+    # not collapse (pywb) would otherwise cut the rows before duplicates are merged.
+    params.update(limit=PAGE_SIZE, showResumeKey="true")
+    return params
+
+
+async def _rows(src: WaybackSource, url: str, fetcher: Fetcher) -> Paging:
+    """Every page of the CDX answer for one url, and warnings where it was cut short."""
+    params = _query(src, url)
+    paging = Paging(f"{src.cdx} ({url})")
+    while True:
+        page, resume = parse_cdx(await query_index(fetcher, src.cdx, params))
+        if not page or not paging.take(page):
+            return paging
+        if not paging.follow(resume):
+            break
+        params["resumeKey"] = resume
+    if len(page) == PAGE_SIZE and not resume:  # pywb: at most `limit` rows, no resume key
+        paging.warnings.append(
+            f"{paging.query}: the index stopped at {PAGE_SIZE} rows, the most asked for, "
+            "with no resume key to go on; captures past them, if any, are not listed (narrow "
+            "the query: from/to, urls)"
         )
-        if src.filter:
-            params["filter"] = src.filter
-        if src.collapse:
-            params["collapse"] = src.collapse
-        # The user's limit is applied here, after collapsing: a server that limits but does
-        # not collapse (pywb) would otherwise cut the rows before duplicates are merged.
-        params.update(limit=PAGE_SIZE, showResumeKey="true")
-        rows: list[dict] = []
-        while True:
-            page, resume = parse_cdx(await query_index(fetcher, src.cdx, params))
-            rows += page
-            if not resume:
-                break
-            params["resumeKey"] = resume
-        for row in refine(rows, filters=src.filter, collapse=src.collapse, limit=src.limit):
+    return paging
+
+
+async def list_wayback(src: WaybackSource, fetcher: Fetcher) -> Listings:
+    """Every capture the CDX server lists for the source's urls, deduplicated and limited;
+    `.warnings` says where a listing was cut short."""
+    out = Listings()
+    for url in src.urls:
+        paging = await _rows(src, url, fetcher)
+        out.warnings += paging.warnings
+        for row in refine(paging.rows, filters=src.filter, collapse=src.collapse, limit=src.limit):
             out.append(
                 Listing(
                     source="wayback",
