@@ -19,6 +19,7 @@ from .discover.terms import url_has_terms
 from .errors import FetchError
 from .fetch import Fetcher, State, WarcStore
 from .fetch.client import Response
+from .locks import OnWait, folder_lock
 from .models import Listing
 from .sources.commoncrawl import fetch_record, list_commoncrawl
 from .sources.live import list_urls
@@ -152,6 +153,14 @@ def collect(
     limit: int | None = None,
     retry_failed: bool = False,
     on: Event | None = None,
+    wait: bool = True,
+    on_wait: OnWait | None = None,
 ) -> CollectReport:
-    """List and fetch every configured source; see the module docstring for the order."""
-    return asyncio.run(_run(config, dry_run=dry_run, limit=limit, retry_failed=retry_failed, on=on))
+    """List and fetch every configured source; see the module docstring for the order.
+
+    Holds work_dir's lock: a second run waits (or with `wait=False` raises LockedError)
+    rather than recover files the first is still writing.
+    """
+    with folder_lock(config.path(config.work_dir), "collect", wait=wait, on_wait=on_wait):
+        run = _run(config, dry_run=dry_run, limit=limit, retry_failed=retry_failed, on=on)
+        return asyncio.run(run)

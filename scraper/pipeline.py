@@ -19,6 +19,7 @@ from .discover.exemplars import exemplar_captures, exemplar_files
 from .discover.relevance import RelevanceModel, build_model
 from .fetch.store import iter_store
 from .filters.dedup import DEDUP_SETTINGS, Deduplicator, Duplicate
+from .locks import OnWait, folder_lock
 from .models import Capture, Document, Packed, SkippedInput
 from .package import Outcome, load_versions, write_version
 from .package.shards import iter_rows
@@ -190,8 +191,33 @@ def run_clean(
     progress: Progress | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
+    wait: bool = True,
+    on_wait: OnWait | None = None,
 ) -> RunReport:
-    """Clean every capture the sources hold and write a dataset version if content changed."""
+    """Clean every capture the sources hold and write a dataset version if content changed.
+
+    Holds the dataset folder's lock throughout (from reading the latest version to the
+    last write), so a second run on the folder waits, or with `wait=False` raises
+    LockedError, instead of numbering the same version.
+    """
+    with folder_lock(config.path(config.dataset.dir), "clean", wait=wait, on_wait=on_wait):
+        return _run_clean(
+            config,
+            force_version=force_version,
+            progress=progress,
+            workers=workers,
+            scheduler=scheduler,
+        )
+
+
+def _run_clean(
+    config: Config,
+    *,
+    force_version: str | None,
+    progress: Progress | None,
+    workers: int | None,
+    scheduler: str | None,
+) -> RunReport:
     report = RunReport()
     book = rulebook_for(config)
     cleaned = clean_captures(
