@@ -99,7 +99,19 @@ def _summary(report: RunReport, config: Config) -> Table:
         t.add_row("dataset", f"new version v{out.version} in {where}")
     elif out:
         t.add_row("dataset", f"unchanged: latest is v{out.latest} in {where}")
+    if out and out.rebuilt:
+        t.add_row("rebuilt missing shards", ", ".join(out.rebuilt))
     return t
+
+
+def _broken(report: RunReport, config: Config) -> list[str]:
+    """One line per version whose shard files are missing and were not made again."""
+    where = _shown(config.path(config.dataset.dir))
+    return [
+        f"broken: v{version} in {where} lacks {', '.join(paths)} and these inputs do not "
+        f"rebuild it; loading v{version} fails until a run with the inputs that made it"
+        for version, paths in (report.outcome.broken if report.outcome else {}).items()
+    ]
 
 
 @cli.command()
@@ -147,6 +159,8 @@ def clean(
             on_wait=_say,
         )
     console.print(_summary(report, config))
+    for line in _broken(report, config):
+        _say(line)
 
 
 def _size(n: int) -> str:

@@ -166,7 +166,7 @@ def deduplicate(docs: Iterable[Packed], config: Config, report: RunReport) -> It
     """Drop exact and near-duplicates (filters.near_duplicates); record which copy was kept."""
     root = config.path(config.dataset.dir)
     records = load_versions(root)
-    latest = records[-1].shard_paths if records else []
+    latest = records[-1].shards_on_disk(root) if records else []
     previous = frozenset(r["id"] for r in iter_rows(root, latest, ["id"]))
     dedup = Deduplicator(config.filters.near_duplicates, previous)
     kept = dedup.run(docs)

@@ -1,10 +1,12 @@
-"""Two runs on one folder: the second waits for the first (or refuses with --no-wait).
+"""Two runs on one folder: the second waits for the first (or refuses with --no-wait), and a
+dataset folder damaged anyway (a shard file gone) is repaired or named, never a dead end.
 
 The runs are real processes; the lock is held in other tests by a bare `filelock` process
 on the documented lock file (`.dataset.lock` beside `dataset/`, `.scraper.lock` beside the
 work_dir), so these tests do not lean on the code they check.
 """
 
+import json
 import os
 import shutil
 import signal
@@ -15,14 +17,17 @@ import threading
 import time
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from archives import IAArchive, Page
-from conftest import load, scrape
+from conftest import load, scrape, tree_digest
 from filelock import FileLock
 from test_collect import story, wayback_source, write_config
 
+from scraper import load_config
 from scraper.fetch.store import iter_store
 from scraper.package import load_versions
+from scraper.pipeline import run_clean
 
 EXE = Path(sys.executable).parent / "scrape"
 HOLD = (
@@ -150,3 +155,69 @@ def test_a_second_collect_on_one_work_dir_waits_for_the_first(project, monkeypat
     with sqlite3.connect(project / ".scraper" / "state.sqlite") as con:
         rows = con.execute("select status, count(*) from captures group by status").fetchall()
     assert rows == [("fetched", 8)]  # and none "skipped: same capture as another listing"
+
+
+def test_clean_puts_back_a_missing_shard_that_the_same_inputs_make(project):
+    """versions.json naming a missing shard made every later `scrape clean` fail with
+    FileNotFoundError; shards are named by their content, so the same inputs make it again."""
+    assert scrape("clean", "--workers", "1", cwd=project).returncode == 0
+    before = tree_digest(project / "dataset")
+    victim = sorted((project / "dataset" / "data" / "shards").glob("*.parquet"))[0]
+    victim.unlink()
+    result = scrape("clean", "--workers", "1", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "unchanged: latest is v1.0.0" in result.stderr
+    assert any(
+        "rebuilt missing shards" in line and f"data/shards/{victim.name}" in line
+        for line in result.stderr.splitlines()
+    ), result.stderr
+    assert tree_digest(project / "dataset") == before
+    assert load(project / "dataset", "v1.0.0").num_rows == 5
+
+
+def test_a_version_these_inputs_cannot_rebuild_is_named_in_one_line(project):
+    assert scrape("clean", "--workers", "1", cwd=project).returncode == 0
+    victim = sorted((project / "dataset" / "data" / "shards").glob("*.parquet"))[0]
+    gone = pq.read_table(victim).column("id").to_pylist()
+    victim.unlink()
+    for doc_id in gone:  # its documents are no longer among the inputs
+        (project / "seeds" / f"{doc_id}.txt").unlink()
+    for _ in range(2):  # the run after that is not stuck either
+        result = scrape("clean", "--workers", "1", cwd=project)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        broken = [line for line in result.stderr.splitlines() if line.startswith("broken:")]
+        assert (
+            len(broken) == 1 and f"v1.0.0 in dataset lacks data/shards/{victim.name}" in broken[0]
+        )
+    versions = load_versions(project / "dataset")
+    assert [v.version for v in versions] == ["1.0.0", "1.1.0"]  # blind to the lost documents
+    assert versions[1].changes["compared_without"] == [f"data/shards/{victim.name}"]
+    assert sorted(load(project / "dataset")["id"]) == sorted(
+        p.stem for p in (project / "seeds").glob("*.txt")
+    )
+
+
+def test_garbage_collection_keeps_every_shard_a_recorded_version_names(project, monkeypatch):
+    """A shard named only by a version another writer recorded meanwhile (versions.json on
+    disk, not this run's records) is kept: the collector reads the names again from disk."""
+    cfg = load_config(project / "config.yaml")
+    run_clean(cfg, workers=1)
+    root = project / "dataset"
+    first = load_versions(root)[0]
+    theirs = "data/shards/0000000000000000.parquet"
+    shutil.copy(root / first.shard_paths[0], root / theirs)
+    other = first.model_copy(
+        update={"version": "9.0.0", "shards": [first.shards[0].model_copy(update={"path": theirs})]}
+    )
+    import scraper.package.writer as writer
+
+    save = writer.save_versions
+    monkeypatch.setattr(writer, "save_versions", lambda r, records: save(r, [*records, other]))
+    (project / "seeds" / "001_c42443b3492918f2.txt").write_text(
+        "A Changed Article\n\n" + "This text replaces the article for this test run only. " * 6
+    )
+    assert run_clean(cfg, workers=1).outcome.version == "1.0.1"
+    recorded = json.loads((root / "versions.json").read_text())["versions"]
+    assert [v["version"] for v in recorded] == ["1.0.0", "1.0.1", "9.0.0"]
+    assert (root / theirs).is_file()
