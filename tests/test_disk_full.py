@@ -1,5 +1,5 @@
-"""A full disk under `scrape collect`: one line naming the path, and once the disk is grown
-nothing stored twice.
+"""A full or read-only disk under `scrape collect` and `scrape clean`: one line naming the
+path, no temporary file left behind, and once the disk is grown nothing stored twice.
 
 Filling a disk, two ways. The tests run as root, whom permission bits do not stop, so
 chmod cannot make a folder read-only. Where user namespaces allow it (`unshare -rm`), the
@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from archives import IAArchive, Page
 from click.testing import CliRunner
+from conftest import load, tree_digest
 from test_collect import story, wayback_source, write_config
 
 import scraper.fetch.store
@@ -225,6 +226,54 @@ def test_no_space_for_the_warc_store_is_one_line_naming_the_file(project, monkey
     stored_once(project, expected)
 
 
+def test_a_read_only_dataset_folder_stops_clean_before_any_cleaning(project, monkeypatch):
+    """It used to clean everything and then fail with a traceback ([Errno 30])."""
+    root = project / "dataset"
+    cleaned = []
+    import scraper.pipeline
+
+    pool = scraper.pipeline.clean_in_pool
+    monkeypatch.setattr(
+        scraper.pipeline, "clean_in_pool", lambda *a, **k: cleaned.append(1) or pool(*a, **k)
+    )
+
+    def read_only(path, mode="r", *args, **kwargs):
+        if "r" not in mode and str(path).startswith(str(root)):
+            raise OSError(*READ_ONLY, str(path))
+        return open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(scraper.package.files, "open", read_only, raising=False)
+    result = CliRunner().invoke(cli, ["clean", "--config", str(project / "config.yaml")])
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines == [f"Error: {root}: Read-only file system"]
+    assert not cleaned
+
+
+def test_no_space_while_writing_a_version_keeps_the_last_and_leaves_no_temporary_file(
+    project, monkeypatch
+):
+    root = project / "dataset"
+    config = ["--config", str(project / "config.yaml"), "--workers", "1"]
+    assert CliRunner().invoke(cli, ["clean", *config]).exit_code == 0
+    before = tree_digest(root)
+    (project / "seeds" / "001_c42443b3492918f2.txt").write_text(
+        "A Changed Article\n\n" + "This text replaces the article for this test run only. " * 6
+    )
+    with monkeypatch.context() as m:
+        fill(m, scraper.package.files, 1000, lambda p: ".parquet" in p)
+        failed = CliRunner().invoke(cli, ["clean", *config])
+    assert failed.exit_code == 1, failed.output
+    lines = [line for line in failed.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {root}/data/shards/"), failed.output
+    assert lines[0].endswith(".parquet: No space left on device")
+    assert not [p for p in root.rglob("*") if ".tmp-" in p.name]
+    assert {k: v for k, v in tree_digest(root).items() if k in before} == before
+    assert load(root).num_rows == 5  # v1.0.0, whole
+    grown = CliRunner().invoke(cli, ["clean", *config])
+    assert grown.exit_code == 0 and "new version v1.0.1" in grown.output, grown.output
+
+
 # The kernel's own ENOSPC and EROFS: a tmpfs in a private mount namespace.
 
 
@@ -290,3 +339,32 @@ def test_collect_on_a_real_full_disk_then_grown(project, namespaces):
     shutil.rmtree(project / ".scraper")
     (project / "after").rename(project / ".scraper")
     stored_once(project, expected)
+
+
+def test_clean_on_a_real_full_then_grown_dataset_folder(project, namespaces):
+    (project / "dataset").mkdir()
+    in_namespace(
+        project,
+        "mount -t tmpfs -o size=16k tmpfs dataset\n"
+        "scrape clean --workers 1 2> full.err; echo $? > full.rc\n"
+        "ls -A dataset dataset/data/shards > full.ls\n"
+        "mount -o remount,size=8m dataset\n"
+        "scrape clean --workers 1 2> grown.err; echo $? > grown.rc\n"
+        "cp -a dataset after\n",
+    )
+    assert (project / "full.rc").read_text().strip() == "1"
+    line = one_line(project / "full.err")
+    assert line.startswith(f"Error: {project}/dataset/") and "No space left on device" in line
+    assert ".tmp-" not in (project / "full.ls").read_text()
+    assert (project / "grown.rc").read_text().strip() == "0", (project / "grown.err").read_text()
+    assert load(project / "after", "v1.0.0").num_rows == 5
+
+
+def test_clean_on_a_real_read_only_dataset_folder(project, namespaces):
+    (project / "dataset").mkdir()
+    in_namespace(
+        project,
+        "mount -t tmpfs -o ro tmpfs dataset\nscrape clean --workers 1 2> ro.err; echo $? > ro.rc\n",
+    )
+    assert (project / "ro.rc").read_text().strip() == "1"
+    assert one_line(project / "ro.err") == f"Error: {project}/dataset: Read-only file system"

@@ -1,10 +1,11 @@
 """Write a new dataset version, or nothing when the content did not change.
 
 Order of writes, so that a crash at any point leaves the previous version loadable:
-shards (new files, content-addressed, never overwritten) -> versions.json (the commit
+a check that the folder is writable (before any row is cleaned: rows are pulled lazily)
+-> shards (new files, content-addressed, never overwritten) -> versions.json (the commit
 point, atomic rename) -> README.md and CHANGELOG.md (rendered from versions.json, and
 re-rendered on every run, so a crash between the two is repaired next time) -> removal
-of shard files no version references.
+of shard files no version references, and of temporary files killed runs left.
 
 One writer at a time: `run_clean` holds the folder's lock (`scraper.locks`) around this.
 A folder damaged anyway (a shard file gone) does not stop a run; see `write_version`.
@@ -21,11 +22,11 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from ..errors import DatasetError
+from ..errors import DatasetError, storage_errors
 from .card import render_card
 from .changelog import render_changelog
 from .diff import Diff, DiffBuilder, Summary, summarize
-from .files import atomic_write
+from .files import TMP_MARK, atomic_write, check_writable, is_leftover
 from .schema import FEATURES, schema_digest
 from .shards import SHARD_DIR, ShardWriter, iter_rows, split_nbytes
 from .versions import (
@@ -119,14 +120,17 @@ def render_docs(root: Path, records: list[VersionRecord], *, name: str, license:
 
 
 def _collect_garbage(root: Path, records: list[VersionRecord]) -> None:
-    """Remove shard files no version names, and temporary shard files of killed runs.
+    """Remove shard files no version names, and temporary files of killed runs.
 
     The names come from versions.json as it is on disk as well as from `records`: a shard
     that any recorded version names is never removed, whoever recorded it.
     """
     used = {p for r in chain(records, load_versions(root)) for p in r.shard_paths}
-    for f in (root / SHARD_DIR).glob("*"):
-        if f"{SHARD_DIR}/{f.name}" not in used and (f.suffix == ".parquet" or ".tmp-" in f.name):
+    with storage_errors(root):
+        for f in (root / SHARD_DIR).glob("*"):
+            if f"{SHARD_DIR}/{f.name}" not in used and (f.suffix == ".parquet" or is_leftover(f)):
+                f.unlink(missing_ok=True)
+        for f in root.glob(f".*{TMP_MARK}*"):
             f.unlink(missing_ok=True)
 
 
@@ -193,7 +197,7 @@ def write_version(
     content, same name) is put back, and versions still missing shards are reported in
     `Outcome.broken`.
     """
-    root.mkdir(parents=True, exist_ok=True)
+    check_writable(root)
     records = load_versions(root)
     prev = records[-1] if records else None
     damaged = missing_shards(root, records)
