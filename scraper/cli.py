@@ -32,7 +32,8 @@ console = Console(stderr=True)
 
 
 def config_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--config PATH, loaded and validated; errors leave as one line, exit status 1."""
+    """--config PATH, loaded and validated; errors leave as one line, exit status 1 (or the
+    error's own `exit_code`: 75 when another run holds the folder and --no-wait is given)."""
 
     @click.option(
         "--config",
@@ -46,7 +47,9 @@ def config_option(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(config=load_config(config_path), **kwargs)
         except ScraperError as e:
-            raise click.ClickException(str(e)) from None
+            error = click.ClickException(str(e))
+            error.exit_code = getattr(e, "exit_code", error.exit_code)
+            raise error from None
 
     return wrapper
 
@@ -55,6 +58,21 @@ def config_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 @click.version_option(package_name="scraper")
 def cli() -> None:
     """Collect news articles from web archives, clean them, package a versioned dataset."""
+
+
+def no_wait_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--no-wait: refuse (exit status 75) rather than wait while another run holds the folder."""
+    return click.option(
+        "--no-wait",
+        "no_wait",
+        is_flag=True,
+        help="If another run is using the folder, exit with status 75 instead of waiting.",
+    )(fn)
+
+
+def _say(message: str) -> None:
+    """A message on stderr as one line, however narrow the terminal."""
+    console.print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 def _shown(path: Path) -> str:
@@ -81,7 +99,19 @@ def _summary(report: RunReport, config: Config) -> Table:
         t.add_row("dataset", f"new version v{out.version} in {where}")
     elif out:
         t.add_row("dataset", f"unchanged: latest is v{out.latest} in {where}")
+    if out and out.rebuilt:
+        t.add_row("rebuilt missing shards", ", ".join(out.rebuilt))
     return t
+
+
+def _broken(report: RunReport, config: Config) -> list[str]:
+    """One line per version whose shard files are missing and were not made again."""
+    where = _shown(config.path(config.dataset.dir))
+    return [
+        f"broken: v{version} in {where} lacks {', '.join(paths)} and these inputs do not "
+        f"rebuild it; loading v{version} fails until a run with the inputs that made it"
+        for version, paths in (report.outcome.broken if report.outcome else {}).items()
+    ]
 
 
 @cli.command()
@@ -93,8 +123,13 @@ def _summary(report: RunReport, config: Config) -> Table:
 @click.option(
     "--scheduler", help="Clean on Dask: 'local' starts a LocalCluster, or tcp://HOST:PORT."
 )
+@no_wait_option
 def clean(
-    config: Config, force_version: str | None, workers: int | None, scheduler: str | None
+    config: Config,
+    force_version: str | None,
+    workers: int | None,
+    scheduler: str | None,
+    no_wait: bool,
 ) -> None:
     """Clean the collected captures and seeds into a new dataset version."""
     columns = (
@@ -120,8 +155,12 @@ def clean(
             progress=advance,
             workers=workers,
             scheduler=scheduler,
+            wait=not no_wait,
+            on_wait=_say,
         )
     console.print(_summary(report, config))
+    for line in _broken(report, config):
+        _say(line)
 
 
 def _size(n: int) -> str:
@@ -203,7 +242,10 @@ def publish(config: Config, repo_id: str | None, private: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="List what would be fetched; fetch nothing.")
 @click.option("--limit", type=click.IntRange(min=1), help="Fetch at most N captures this run.")
 @click.option("--retry-failed", is_flag=True, help="Try captures that failed before once more.")
-def collect(config: Config, dry_run: bool, limit: int | None, retry_failed: bool) -> None:
+@no_wait_option
+def collect(
+    config: Config, dry_run: bool, limit: int | None, retry_failed: bool, no_wait: bool
+) -> None:
     """Fetch captures from the configured archives into the raw store (resumable)."""
     from .collect import collect as run
 
@@ -229,7 +271,15 @@ def collect(config: Config, dry_run: bool, limit: int | None, retry_failed: bool
             text = "  ".join(f"{k} {c[k]}" for k in ("listed", "fetched", "failed", "skipped"))
             bar.update(tasks[source], counts=text, rate=rate)
 
-        report = run(config, dry_run=dry_run, limit=limit, retry_failed=retry_failed, on=on)
+        report = run(
+            config,
+            dry_run=dry_run,
+            limit=limit,
+            retry_failed=retry_failed,
+            on=on,
+            wait=not no_wait,
+            on_wait=_say,
+        )
     if dry_run:
         for x in report.pending:
             click.echo(f"{x.source}\t{x.timestamp or '-'}\t{x.url}\t{x.fetch}")

@@ -1,9 +1,11 @@
 """`scrape collect`: list captures from the configured sources, fetch the new ones, keep them.
 
-Order of work, so that `kill -9` at any moment loses nothing and fetches nothing twice:
-recover the store (close files a killed run left open and mark what they hold as fetched),
-list every source into the run state (sqlite), then fetch only captures still `listed`,
-each written to the WARC store and fsynced before it is marked `fetched`.
+Order of work, so that `kill -9` (or a full disk) at any moment loses nothing and fetches
+nothing twice: recover the store (mark what files a killed run left open hold as fetched,
+then close them), list every source into the run state (sqlite), then fetch only captures
+still `listed`, each written to the WARC store and fsynced before it is marked `fetched`.
+A run that fails leaves its file open for the next run's recovery. One run at a time per
+work_dir: `collect` holds its lock (`scraper.locks`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from .config import Config
 from .errors import FetchError, Skip
 from .fetch import Fetcher, State, WarcStore
 from .filters.url_terms import PREFILTERED, ruled_out
+from .locks import OnWait, folder_lock
 from .models import Listing
 from .sources import Fetched, for_listing, sources_of
 
@@ -62,11 +65,12 @@ async def _run(
 ) -> CollectReport:
     report = CollectReport()
     state, store = State(config.state_file), WarcStore(config.store_dir)
+
+    def adopt(found: dict[str, str]) -> None:
+        report.recovered += state.adopt(found)
+
     try:
-        for key, name in store.recover().items():
-            if state.status_of(key) != "fetched":
-                state.mark(key, "fetched", warc=name)
-                report.recovered += 1
+        store.recover(adopt)
         async with Fetcher(config.fetch) as fetcher:
             listed, prefiltered, report.warnings = await _list(config, fetcher)
             state.add(listed)
@@ -122,6 +126,9 @@ async def _run(
                         on(x.source, outcome)
 
             await asyncio.gather(*(worker() for _ in range(config.fetch.concurrency)))
+    except BaseException:
+        store.abandon()  # its last capture may not be in the state: the next recovery adopts it
+        raise
     finally:
         store.close()
         state.close()
@@ -139,6 +146,14 @@ def collect(
     limit: int | None = None,
     retry_failed: bool = False,
     on: Event | None = None,
+    wait: bool = True,
+    on_wait: OnWait | None = None,
 ) -> CollectReport:
-    """List and fetch every configured source; see the module docstring for the order."""
-    return asyncio.run(_run(config, dry_run=dry_run, limit=limit, retry_failed=retry_failed, on=on))
+    """List and fetch every configured source; see the module docstring for the order.
+
+    Holds work_dir's lock: a second run waits (or with `wait=False` raises LockedError)
+    rather than recover files the first is still writing.
+    """
+    with folder_lock(config.path(config.work_dir), "collect", wait=wait, on_wait=on_wait):
+        run = _run(config, dry_run=dry_run, limit=limit, retry_failed=retry_failed, on=on)
+        return asyncio.run(run)

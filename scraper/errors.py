@@ -6,6 +6,8 @@
     ├── InputError           one input document cannot be used (empty, binary, not UTF-8)
     │   └── NoTextError      it parsed, but holds no main text (a filter reason, not a failure)
     ├── DatasetError         the dataset folder is inconsistent or a version is unknown
+    ├── StorageError         a file cannot be written: disk full, read-only, not permitted
+    ├── LockedError          another run holds the folder (with --no-wait)
     ├── FetchError           a capture could not be fetched
     │   ├── RetryableFetchError   worth another try (connection reset, 429, 5xx)
     │   └── PermanentFetchError   never worth another try (404, refused address)
@@ -17,17 +19,25 @@ it without a traceback.
 
 from __future__ import annotations
 
+import errno
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 __all__ = [
     "ConfigError",
     "DatasetError",
     "FetchError",
     "InputError",
     "NoTextError",
+    "LockedError",
     "PermanentFetchError",
     "RetryableFetchError",
     "RuleError",
     "ScraperError",
     "Skip",
+    "StorageError",
+    "storage_errors",
 ]
 
 
@@ -53,6 +63,34 @@ class NoTextError(InputError):
 
 class DatasetError(ScraperError):
     """The dataset folder cannot be read or written as asked."""
+
+
+class StorageError(ScraperError):
+    """A file or folder cannot be written (disk full, read-only, not permitted); the
+    message names it, so the user knows what to free or fix before running again."""
+
+
+class LockedError(ScraperError):
+    """Another run holds the folder and the caller asked not to wait (`--no-wait`)."""
+
+    exit_code = 75  # EX_TEMPFAIL: nothing is wrong, try again later
+
+
+# Errors a user fixes outside the program: free space, remount, change permissions.
+_STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+@contextmanager
+def storage_errors(path: Path) -> Iterator[None]:
+    """Turn a full, read-only or forbidden disk under the block into one line naming `path`
+    (the file the user knows, not a temporary beside it); any other OSError is a bug and
+    keeps its traceback."""
+    try:
+        yield
+    except OSError as e:
+        if e.errno not in _STORAGE_ERRNOS:
+            raise
+        raise StorageError(f"{path}: {e.strerror}") from None
 
 
 class FetchError(ScraperError):

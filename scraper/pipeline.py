@@ -19,6 +19,7 @@ from .discover.exemplars import exemplar_captures, exemplar_files
 from .discover.relevance import RelevanceModel, build_model
 from .filters import FilterStage, build_stage
 from .filters.dedup import DEDUP_SETTINGS, Deduplicator, Duplicate
+from .locks import OnWait, folder_lock
 from .models import Capture, Document, Dropped, Packed, SkippedInput
 from .package import Outcome, load_versions, write_version
 from .package.shards import iter_rows
@@ -169,7 +170,7 @@ def deduplicate(docs: Iterable[Packed], config: Config, report: RunReport) -> It
     """Drop exact and near-duplicates (filters.near_duplicates); record which copy was kept."""
     root = config.path(config.dataset.dir)
     records = load_versions(root)
-    latest = records[-1].shard_paths if records else []
+    latest = records[-1].shards_on_disk(root) if records else []
     previous = frozenset(r["id"] for r in iter_rows(root, latest, ["id"]))
     dedup = Deduplicator(config.filters.near_duplicates, previous)
     kept = dedup.run(docs)
@@ -194,8 +195,33 @@ def run_clean(
     progress: Progress | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
+    wait: bool = True,
+    on_wait: OnWait | None = None,
 ) -> RunReport:
-    """Clean every capture the sources hold and write a dataset version if content changed."""
+    """Clean every capture the sources hold and write a dataset version if content changed.
+
+    Holds the dataset folder's lock throughout (from reading the latest version to the
+    last write), so a second run on the folder waits, or with `wait=False` raises
+    LockedError, instead of numbering the same version.
+    """
+    with folder_lock(config.path(config.dataset.dir), "clean", wait=wait, on_wait=on_wait):
+        return _run_clean(
+            config,
+            force_version=force_version,
+            progress=progress,
+            workers=workers,
+            scheduler=scheduler,
+        )
+
+
+def _run_clean(
+    config: Config,
+    *,
+    force_version: str | None,
+    progress: Progress | None,
+    workers: int | None,
+    scheduler: str | None,
+) -> RunReport:
     report = RunReport()
     book = rulebook_for(config)
     cleaned = clean_captures(

@@ -293,7 +293,8 @@ def test_a_torn_tail_is_cut_back_and_its_whole_records_recovered(tmp_path):
         f.write(b"\x1f\x8b\x08\x00" + b"partial gzip member" * 10)
     store._file = None  # the killed process never closed it
 
-    recovered = WarcStore(tmp_path / "warc").recover()
+    recovered: dict[str, str] = {}
+    WarcStore(tmp_path / "warc").recover(recovered.update)
     assert sorted(recovered) == [
         f"wayback|20120622000000|https://example-news.com/{i}" for i in range(3)
     ]

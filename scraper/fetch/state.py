@@ -3,7 +3,8 @@
 Statuses: listed (known, not fetched), fetched (in the WARC store), failed (gave up, with
 the reason and attempts), skipped (the archive holds an error page or nothing: nothing to
 fetch again). WAL mode and one commit per change: `kill -9` loses at most the capture in
-flight, and the WARC store is the source of truth for what was fetched.
+flight, and the WARC store is the source of truth for what was fetched (`adopt`). A full
+or read-only disk is a StorageError naming the database, not a traceback.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from ..errors import StorageError, storage_errors
 from ..models import Listing
 
 __all__ = ["State"]
@@ -35,10 +38,52 @@ create index if not exists captures_stored on captures(stored);
 """
 
 
+# sqlite's names for a disk that is full, read-only or failing (extended codes extend them),
+# and its messages for them (Python < 3.11 gives no name)
+_DISK_CODES = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN")
+_DISK_MESSAGES = ("disk is full", "readonly database", "disk I/O error", "unable to open")
+
+
+def _is_disk_error(e: sqlite3.OperationalError) -> bool:
+    name = getattr(e, "sqlite_errorname", None)
+    return name.startswith(_DISK_CODES) if name else any(m in str(e) for m in _DISK_MESSAGES)
+
+
+@contextmanager
+def _disk_errors(path: Path) -> Iterator[None]:
+    """sqlite's "database or disk is full" and kin as one line naming the database."""
+    try:
+        yield
+    except sqlite3.OperationalError as e:
+        if not _is_disk_error(e):
+            raise
+        raise StorageError(f"{path}: {e}") from None
+
+
+class _Connection(sqlite3.Connection):
+    """A connection whose statements raise StorageError when the disk fails them."""
+
+    path: Path
+
+    def execute(self, *args, **kwargs) -> sqlite3.Cursor:  # type: ignore[override]
+        with _disk_errors(self.path):
+            return super().execute(*args, **kwargs)
+
+    def executemany(self, *args, **kwargs) -> sqlite3.Cursor:  # type: ignore[override]
+        with _disk_errors(self.path):
+            return super().executemany(*args, **kwargs)
+
+    def executescript(self, *args, **kwargs) -> sqlite3.Cursor:  # type: ignore[override]
+        with _disk_errors(self.path):
+            return super().executescript(*args, **kwargs)
+
+
 class State:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None)
+        with storage_errors(path), _disk_errors(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, isolation_level=None, factory=_Connection)
+        self.db.path = path
         self.db.execute("pragma journal_mode=wal")
         self.db.execute("pragma synchronous=normal")
         self.db.executescript(_SCHEMA)
@@ -52,8 +97,11 @@ class State:
         self.db.execute("begin")
         try:
             self.db.executemany(sql, rows)
-        finally:
-            self.db.execute("commit")
+        except BaseException:
+            with suppress(sqlite3.Error, StorageError):  # sqlite may have rolled back already
+                self.db.execute("rollback")
+            raise
+        self.db.execute("commit")
         return self.db.total_changes - before
 
     def add(self, listings: Iterable[Listing]) -> int:
@@ -96,6 +144,16 @@ class State:
             "update captures set status = ?, reason = ?, attempts = attempts + ?,"
             " warc = coalesce(?, warc), stored = coalesce(?, stored) where key = ?",
             (status, reason, attempts, warc, stored, key),
+        )
+
+    def adopt(self, found: dict[str, str]) -> int:
+        """Mark captures the WARC store holds ({key: file name}) as fetched, in one
+        transaction; return how many the state did not know as fetched. Doing it twice
+        changes nothing, so recovery can repeat it after a crash."""
+        return self._many(
+            "update captures set status = 'fetched', reason = null, warc = ?"
+            " where key = ? and status != 'fetched'",
+            ((name, key) for key, name in found.items()),
         )
 
     def skip_listed(self, keys: Iterable[str], reason: str) -> int:

@@ -4,9 +4,11 @@ Each capture is a `response` record (WARC-Target-URI = original url, WARC-Date =
 time, the HTTP status, headers and body as the archive sent them) followed by a `metadata`
 record (source, the index row, fetch details). Records are appended to a file named
 `*.warc.gz.open`, flushed and fsynced per capture, and the file is renamed to `*.warc.gz`
-when it is full or the run ends. On start, an `.open` file left by a killed run is cut
-back to its last whole record and closed, and the keys it holds are reported, so the run
-state can be brought up to date: nothing fetched is lost, nothing is fetched twice.
+when it is full (before the next write) or the run ends well. On start, an `.open` file
+left by a killed or failed run is cut back to its last whole record, the keys it holds go
+to the run state, and only then is it renamed: a crash between two of these steps leaves
+the `.open` file to be recovered again, and recovering it twice changes nothing. So the
+run state learns of every capture stored: nothing is lost, nothing is fetched twice.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 import io
 import json
 import os
+from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -22,6 +26,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from ..errors import storage_errors
 from ..models import Listing
 from .client import Response
 
@@ -59,23 +64,31 @@ class WarcStore:
         self._path: Path | None = None
         self._seq = 0
 
-    def recover(self) -> dict[str, str]:
-        """Close files a killed run left open; return {capture key: file name} found in them."""
-        found: dict[str, str] = {}
+    def recover(self, record: Callable[[dict[str, str]], None]) -> None:
+        """Close the files a killed run left open. Each is cut back to its last whole record,
+        `record` gets {capture key: file name} of what it holds (to mark them fetched), and
+        only then is it renamed; see the module docstring."""
         for path in sorted(self.folder.glob(f"*.warc.gz{_OPEN}")):
-            good, keys = _whole_records(path)
-            with open(path, "r+b") as f:
-                f.truncate(good)
             final = path.with_name(path.name.removesuffix(_OPEN))
-            os.replace(path, final)
-            found.update(dict.fromkeys(keys, final.name))
-        return found
+            with storage_errors(path):
+                good, keys = _whole_records(path)
+                with open(path, "r+b") as f:
+                    f.truncate(good)
+            record(dict.fromkeys(keys, final.name))
+            with storage_errors(path):
+                os.replace(path, final)
 
     def _open(self) -> None:
-        self._seq += 1
+        """Start a new file, under a name no file has, open or closed: a run in the same
+        second and process as the last (a rerun in-process) must not rename over its file."""
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
-        self._path = self.folder / f"captures-{stamp}-{os.getpid()}-{self._seq:04d}.warc.gz{_OPEN}"
-        self._file = open(self._path, "ab")
+        while True:
+            self._seq += 1
+            final = self.folder / f"captures-{stamp}-{os.getpid()}-{self._seq:04d}.warc.gz"
+            self._path = final.with_name(final.name + _OPEN)
+            if not final.exists() and not self._path.exists():
+                break
+        self._file = open(self._path, "xb")
 
     def _close(self) -> None:
         if self._file is not None:
@@ -84,7 +97,17 @@ class WarcStore:
             self._file = None
 
     def close(self) -> None:
-        self._close()
+        """End the run's file: it is renamed, as every capture in it is in the run state."""
+        with storage_errors(self._path or self.folder):
+            self._close()
+
+    def abandon(self) -> None:
+        """End a failed run's file without renaming it: its last capture may be missing from
+        the run state, so the next run's recovery reconciles it."""
+        if self._file is not None:
+            with suppress(OSError):  # a full disk fails the flush; the fd is closed anyway
+                self._file.close()
+            self._file = None
 
     def write(
         self,
@@ -99,16 +122,28 @@ class WarcStore:
 
         `url` is where the capture was finally found (after redirects in the archive); the
         record keeps the listing's key, so the run state knows which capture it answers.
+        A full file is closed here, before the next capture, so that the run state has
+        learnt of every capture in it before it is renamed.
         """
+        if self._file is not None and self._file.tell() >= self.max_file_bytes:
+            self.close()
         if self._file is None:
-            self._open()
+            with storage_errors(self.folder):
+                self._open()
+        with storage_errors(self._path):
+            self._append(listing, response, captured, meta, url or listing.url)
+        return self._path.name.removesuffix(_OPEN)
+
+    def _append(
+        self, listing: Listing, response: Response, captured: datetime, meta: dict, url: str
+    ) -> None:
         writer = WARCWriter(self._file, gzip=True)
         http = StatusAndHeaders(
             f"{response.status} {response.reason}", response.headers, protocol="HTTP/1.1"
         )
         date = captured.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         rec = writer.create_warc_record(
-            url or listing.url,
+            url,
             "response",
             payload=io.BytesIO(response.body),
             http_headers=http,
@@ -121,7 +156,7 @@ class WarcStore:
         writer.write_record(rec)
         blob = json.dumps({"listing": listing.as_dict(), **meta}, sort_keys=True).encode()
         info = writer.create_warc_record(
-            url or listing.url,
+            url,
             "metadata",
             payload=io.BytesIO(blob),
             warc_content_type="application/json",
@@ -133,7 +168,3 @@ class WarcStore:
         writer.write_record(info)
         self._file.flush()
         os.fsync(self._file.fileno())
-        name = self._path.name.removesuffix(_OPEN)
-        if self._file.tell() >= self.max_file_bytes:
-            self._close()
-        return name

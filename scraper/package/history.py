@@ -8,10 +8,9 @@ import pyarrow.compute as pc
 import pyarrow.dataset as pads
 
 from ..errors import DatasetError
-from .diff import Diff, DiffBuilder, text_diff
-from .shards import iter_rows
+from .diff import Diff, text_diff
 from .versions import VersionRecord, load_versions, parse_semver
-from .writer import summaries
+from .writer import diff_shards
 
 __all__ = ["diff_versions", "find_version"]
 
@@ -43,10 +42,7 @@ def _texts(root: Path, record: VersionRecord, ids: list[str]) -> dict[str, str]:
 def diff_versions(root: Path, a: str, b: str) -> Diff:
     """Documents added, removed and changed from version a to version b, with text diffs."""
     old, new = find_version(root, a), find_version(root, b)
-    builder = DiffBuilder(summaries(root, old))
-    for row in iter_rows(root, new.shard_paths):
-        builder.observe(row)
-    diff = builder.finish()
+    diff = diff_shards(root, old.shard_paths, new.shard_paths)
     ids = [c.id for c in diff.changed]
     before, after = _texts(root, old, ids), _texts(root, new, ids)
     for c in diff.changed:

@@ -31,6 +31,7 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 from datasets.table import table_cast
 
+from ..errors import storage_errors
 from .files import atomic_write
 from .schema import SCHEMA
 
@@ -149,10 +150,11 @@ class _Spill:
             self.flush()
 
     def flush(self) -> None:
-        for key, rows in self.buffers.items():
-            with open(self._path(key), "ab") as f:
-                for row in rows:
-                    pickle.dump(row, f, protocol=pickle.HIGHEST_PROTOCOL)
+        with storage_errors(self.folder):  # the system's temporary folder can fill up too
+            for key, rows in self.buffers.items():
+                with open(self._path(key), "ab") as f:
+                    for row in rows:
+                        pickle.dump(row, f, protocol=pickle.HIGHEST_PROTOCOL)
         self.buffers.clear()
         self.buffered = 0
 

@@ -22,6 +22,7 @@ __all__ = [
     "VersionRecord",
     "config_name",
     "load_versions",
+    "missing_shards",
     "next_version",
     "parse_semver",
     "save_versions",
@@ -67,6 +68,10 @@ class VersionRecord(BaseModel):
     def shard_paths(self) -> list[str]:
         return [s.path for s in self.shards]
 
+    def shards_on_disk(self, root: Path) -> list[str]:
+        """The shard paths whose files exist: all of them, unless the folder was damaged."""
+        return [p for p in self.shard_paths if (root / p).is_file()]
+
 
 def config_name(version: str) -> str:
     return f"v{version}"
@@ -99,6 +104,16 @@ def load_versions(root: Path) -> list[VersionRecord]:
         return [VersionRecord.model_validate(v) for v in data["versions"]]
     except (ValueError, KeyError, TypeError) as e:
         raise DatasetError(f"{path}: cannot read the version record: {e}") from None
+
+
+def missing_shards(root: Path, records: list[VersionRecord]) -> dict[str, list[str]]:
+    """{version: shard paths it names that are not on disk}, for damaged versions only."""
+    out = {}
+    for r in records:
+        on_disk = set(r.shards_on_disk(root))
+        if gone := [p for p in r.shard_paths if p not in on_disk]:
+            out[r.version] = gone
+    return out
 
 
 def versions_json(records: list[VersionRecord]) -> str:

@@ -1,10 +1,14 @@
 """Write a new dataset version, or nothing when the content did not change.
 
 Order of writes, so that a crash at any point leaves the previous version loadable:
-shards (new files, content-addressed, never overwritten) -> versions.json (the commit
+a check that the folder is writable (before any row is cleaned: rows are pulled lazily)
+-> shards (new files, content-addressed, never overwritten) -> versions.json (the commit
 point, atomic rename) -> README.md and CHANGELOG.md (rendered from versions.json, and
 re-rendered on every run, so a crash between the two is repaired next time) -> removal
-of shard files no version references.
+of shard files no version references, and of temporary files killed runs left.
+
+One writer at a time: `run_clean` holds the folder's lock (`scraper.locks`) around this.
+A folder damaged anyway (a shard file gone) does not stop a run; see `write_version`.
 """
 
 from __future__ import annotations
@@ -12,28 +16,30 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from ..errors import DatasetError
+from ..errors import DatasetError, storage_errors
 from .card import render_card
 from .changelog import render_changelog
 from .diff import Diff, DiffBuilder, Summary, summarize
-from .files import atomic_write
+from .files import TMP_MARK, atomic_write, check_writable, is_leftover
 from .schema import FEATURES, schema_digest
 from .shards import SHARD_DIR, ShardWriter, iter_rows, split_nbytes
 from .versions import (
     VersionRecord,
     load_versions,
+    missing_shards,
     next_version,
     parse_semver,
     save_versions,
     shard_records,
 )
 
-__all__ = ["Outcome", "write_version"]
+__all__ = ["Outcome", "diff_shards", "summaries", "write_version"]
 
 _LISTED = 100  # documents listed per category in the changelog
 
@@ -43,6 +49,8 @@ class Outcome:
     version: str | None  # None: nothing changed, no version made
     latest: str | None
     diff: Diff
+    rebuilt: list[str] = field(default_factory=list)  # missing shard files this run put back
+    broken: dict[str, list[str]] = field(default_factory=dict)  # version: shards still missing
 
 
 class _Counts:
@@ -112,15 +120,30 @@ def render_docs(root: Path, records: list[VersionRecord], *, name: str, license:
 
 
 def _collect_garbage(root: Path, records: list[VersionRecord]) -> None:
-    used = {p for r in records for p in r.shard_paths}
-    for f in (root / SHARD_DIR).glob("*"):
-        rel = f"{SHARD_DIR}/{f.name}"
-        if rel not in used and (f.suffix == ".parquet" or ".tmp-" in f.name):
+    """Remove shard files no version names, and temporary files of killed runs.
+
+    The names come from versions.json as it is on disk as well as from `records`: a shard
+    that any recorded version names is never removed, whoever recorded it.
+    """
+    used = {p for r in chain(records, load_versions(root)) for p in r.shard_paths}
+    with storage_errors(root):
+        for f in (root / SHARD_DIR).glob("*"):
+            if f"{SHARD_DIR}/{f.name}" not in used and (f.suffix == ".parquet" or is_leftover(f)):
+                f.unlink(missing_ok=True)
+        for f in root.glob(f".*{TMP_MARK}*"):
             f.unlink(missing_ok=True)
 
 
-def summaries(root: Path, record: VersionRecord) -> dict[str, Summary]:
-    return {row["id"]: summarize(row) for row in iter_rows(root, record.shard_paths)}
+def summaries(root: Path, paths: Iterable[str]) -> dict[str, Summary]:
+    return {row["id"]: summarize(row) for row in iter_rows(root, paths)}
+
+
+def diff_shards(root: Path, old: Iterable[str], new: Iterable[str]) -> Diff:
+    """Documents added, removed and changed from one set of shards to another."""
+    builder = DiffBuilder(summaries(root, old))
+    for row in iter_rows(root, new):
+        builder.observe(row)
+    return builder.finish()
 
 
 def _build_time() -> datetime:
@@ -136,7 +159,11 @@ def _build_time() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _choose_version(prev: VersionRecord | None, schema: str, diff: Diff, forced: str | None) -> str:
+def _choose_version(
+    prev: VersionRecord | None, schema: str, diff: Diff, forced: str | None, *, blind: bool
+) -> str:
+    """The next number; `blind`: part of `prev` was missing, so documents may have been
+    added or removed unseen, and a minor version is the safe guess."""
     if forced:
         wanted = parse_semver(forced)
         if prev and wanted <= parse_semver(prev.version):
@@ -145,7 +172,7 @@ def _choose_version(prev: VersionRecord | None, schema: str, diff: Diff, forced:
     return next_version(
         prev.version if prev else None,
         schema=prev is not None and prev.schema_sha256 != schema,
-        membership=bool(diff.added or diff.removed),
+        membership=bool(diff.added or diff.removed) or blind,
     )
 
 
@@ -163,11 +190,18 @@ def write_version(
     now: datetime | None = None,
     run: Callable[[], dict[str, Any]] | None = None,
 ) -> Outcome:
-    """Stream rows into shards and record a new version if the content changed."""
-    root.mkdir(parents=True, exist_ok=True)
+    """Stream rows into shards and record a new version if the content changed.
+
+    A version whose shard files went missing does not stop the run: rows are compared with
+    what is left of the latest version, a missing shard these rows make again (same
+    content, same name) is put back, and versions still missing shards are reported in
+    `Outcome.broken`.
+    """
+    check_writable(root)
     records = load_versions(root)
     prev = records[-1] if records else None
-    builder = DiffBuilder(summaries(root, prev) if prev else {})
+    damaged = missing_shards(root, records)
+    builder = DiffBuilder(summaries(root, prev.shards_on_disk(root)) if prev else {})
     counts = _Counts()
     with ShardWriter(root, rows_per_shard) as shards_out:
         for row in rows:
@@ -178,17 +212,22 @@ def write_version(
             shards_out.add(row)
         shards = shards_out.finish()
     diff = builder.finish()
+    broken = missing_shards(root, records)
+    rebuilt = sorted(set(chain(*damaged.values())) - set(chain(*broken.values())))
+    new_paths = [s.path for s in shards]
     schema = schema_digest()
-    unchanged = (
-        prev is not None
-        and [s.path for s in shards] == prev.shard_paths
-        and prev.schema_sha256 == schema
-    )
+    unchanged = prev is not None and new_paths == prev.shard_paths and prev.schema_sha256 == schema
     if unchanged and force_version is None:
         render_docs(root, records, name=name, license=license)
         _collect_garbage(root, records)
-        return Outcome(None, prev.version, Diff())
-    version = _choose_version(prev, schema, diff, force_version)
+        return Outcome(None, prev.version, Diff(), rebuilt, broken)
+    blind = prev is not None and prev.version in broken
+    if prev is not None and prev.version in damaged and not blind:
+        diff = diff_shards(root, prev.shard_paths, new_paths)  # its missing part is back
+    version = _choose_version(prev, schema, diff, force_version, blind=blind)
+    changes = _changes(diff, prev.rules_sha256 if prev else {}, rules_sha256)
+    if blind:  # the documents of these shards could not be compared
+        changes["compared_without"] = broken[prev.version]
     record = VersionRecord(
         version=version,
         created=(now or _build_time()).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -201,7 +240,7 @@ def write_version(
         num_bytes=split_nbytes(root / s.path for s in shards),
         download_size=sum(s.file_bytes for s in shards),
         counts=counts.as_dict(),
-        changes=_changes(diff, prev.rules_sha256 if prev else {}, rules_sha256),
+        changes=changes,
         shards=shard_records(shards),
         run=run() if run else {},  # called after the rows ran out: the run's counts are final
     )
@@ -209,4 +248,4 @@ def write_version(
     save_versions(root, records)  # the commit point
     render_docs(root, records, name=name, license=license)
     _collect_garbage(root, records)
-    return Outcome(version, version, diff)
+    return Outcome(version, version, diff, rebuilt, broken)
