@@ -318,7 +318,7 @@ def _collect_summary(report: Any, dry_run: bool) -> Table:
 def explain(config: Config, target: str, as_json: bool) -> None:
     """Show each line of FILE_OR_URL with its decision: kept, or dropped by which rule."""
     from .explain import explain as run
-    from .explain import explain_source
+    from .explain import explain_source, page_type_of
 
     data, url = explain_source(target, config)
     doc, decisions = run(data, config, url=url)
@@ -329,6 +329,14 @@ def explain(config: Config, target: str, as_json: bool) -> None:
     out = Console(highlight=False)
     out.print(
         f"[bold]{doc.title or '(no title)'}[/]  publisher={doc.publisher} rules={doc.rule_version}"
+    )
+    verdict = page_type_of(doc, url)
+    kept = verdict.page_type in config.filters.page_types
+    out.print(
+        f"page type: [{'green' if kept else 'red'}]{verdict.page_type}[/]"
+        f"{'' if kept else ' (not in filters.page_types: dropped)'} — "
+        + "; ".join(verdict.reasons),
+        markup=True,
     )
     styles = {"kept": "green", "dropped": "red", "title": "cyan", "meta": "cyan"}
     for d in decisions:

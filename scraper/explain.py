@@ -9,9 +9,10 @@ from typing import Any
 from .clean import clean_lines, rulebook_for
 from .config import Config
 from .errors import InputError
+from .filters.page_type import Verdict, classify
 from .models import Document
 
-__all__ = ["LineDecision", "explain", "explain_source"]
+__all__ = ["LineDecision", "explain", "explain_source", "page_type_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,11 @@ def explain(
         decision = "title" if kind == "title" else "meta" if rule.startswith("meta.") else "dropped"
         out.append(LineDecision(line.n, line.plain or line.raw, decision, rule, kind))
     return doc, out
+
+
+def page_type_of(doc: Document, url: str | None = None) -> Verdict:
+    """The page type the filter stage gives this document, with the evidence that decided."""
+    return classify(doc.evidence, url or doc.url, dated=doc.published is not None)
 
 
 def explain_source(target: str, config: Config) -> tuple[bytes, str | None]:

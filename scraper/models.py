@@ -110,6 +110,7 @@ class PageEvidence:
     og_type: str | None = None
     schema_types: tuple[str, ...] = ()  # JSON-LD / microdata @type values
     article_tags: int = 0  # <article> elements in the page
+    headline_links: int = 0  # h2-h4 headings holding a link, anywhere in the page
     canonical: str | None = None
     title: str | None = None  # the page's <title>
     html_language: str | None = None

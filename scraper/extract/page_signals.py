@@ -78,36 +78,50 @@ def html_signals(tree: HtmlElement) -> dict[str, object]:
         "og_type": og.lower() if og else None,
         "schema_types": _schema_types(tree),
         "article_tags": int(tree.xpath("count(//article)")),
+        "headline_links": int(tree.xpath("count(//h2[.//a] | //h3[.//a] | //h4[.//a])")),
         "canonical": _first(tree.xpath('//link[@rel="canonical"]/@href')),
         "title": " ".join(title.split())[:300] if title else None,
     }
 
 
+def _headline(line: Line, words: int) -> bool:
+    return (line.links >= 0.5 or line.heading) and words <= 20
+
+
 def text_shape(lines: list[Line]) -> dict[str, int]:
-    """How the kept text is built: prose in runs (an article), or short link lines each
-    followed by a short teaser (a listing)."""
-    kept = [line for line in lines if line.kept]
-    link_lines = teasers = longest = run = words = 0
-    for i, line in enumerate(kept):
-        n = _words(line)
-        words += n
+    """How the text is built: prose in runs (an article), or short headlines (links or
+    headings) each followed by one short teaser and then the next headline (a listing).
+    Lines the rules removed count for the teasers (a box of teasers is what they remove)
+    but not for the prose."""
+    n = [_words(line) for line in lines]
+    link_lines = teasers = longest = run = 0
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if (
+            _headline(line, n[i])
+            and nxt is not None
+            and nxt.links < 0.5
+            and not nxt.heading
+            and n[i + 1] <= 50
+            and (i + 2 == len(lines) or _headline(lines[i + 2], n[i + 2]))
+        ):
+            teasers += 1
+            run = 0
         if line.links >= 0.5:
             link_lines += 1
-            after = kept[i + 1] if i + 1 < len(kept) else None
-            if n <= 20 and after is not None and after.links < 0.5 and _words(after) <= 70:
-                teasers += 1
             run = 0
             continue
-        if line.heading:
+        if line.heading or not line.kept:
             continue
-        run += n
+        run += n[i]
         longest = max(longest, run)
+    kept = [i for i, line in enumerate(lines) if line.kept]
     return {
         "lines": len(kept),
         "link_lines": link_lines,
         "teaser_blocks": teasers,
         "longest_prose": longest,
-        "words": words,
+        "words": sum(n[i] for i in kept),
     }
 
 

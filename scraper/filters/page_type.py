@@ -35,39 +35,71 @@ ARTICLE_TYPES = frozenset(
         "socialmediaposting", "review", "medicalscholarlyarticle",
     }
 )  # fmt: skip
+NEWS_TYPES = frozenset(t for t in ARTICLE_TYPES if "news" in t or t == "report")
 LISTING_TYPES = frozenset(
     {"collectionpage", "searchresultspage", "itemlist", "blog", "profilepage", "mediagallery"}
 )
-_LISTING_SEGMENTS = (
-    "tag|tags|category|categories|categorie|categoria|categorias|kategorie|topic|topics|"
-    "section|sections|subject|subjects|author|authors|autor|autoren|auteur|archive|archives|"
-    "archiv|label|labels|themen|thema|rubrique|rubrik|ressort|tema|temas|etiqueta|etiquetas|"
-    "search|suche|recherche|buscar|busqueda|cerca|index|latest|page|seite|pagina"
+# the page is one of these things, not a news story, even when it is also a BlogPosting
+OTHER_TYPES = frozenset(
+    {"product", "recipe", "qapage", "question", "discussionforumposting", "jobposting"}
 )
-_LISTING_PATH = re.compile(
-    rf"/(?:{_LISTING_SEGMENTS})(?:/|$)|/(?:page|seite|pagina)/?\d+/?$|"
-    r"^/(?:\d{4}/)(?:\d{1,2}/){0,2}$",
-    re.IGNORECASE,
+# often said of the site (its owner, a sidebar's event), not the page: only without article markup
+SITE_TYPES = frozenset(
+    {
+        "event", "restaurant", "localbusiness", "hotel", "course", "softwareapplication",
+        "movie", "book", "place", "realestatelisting", "offer", "aggregateoffer",
+    }
+)  # fmt: skip
+OTHER_OG = re.compile(r"^(?:product|video\.|music\.|book|profile|place|restaurant|business)")
+# a segment that names a list of stories: strong (never a story's own path) and weak
+_LISTING_WORDS = frozenset(
+    "tag tags category categories categorie categoria categorias kategorie author authors "
+    "autor autoren auteur label labels etiqueta etiquetas search suche recherche buscar "
+    "busqueda cerca date".split()
 )
+_WEAK_LISTING_WORDS = frozenset(
+    "topic topics section sections subject subjects archive archives archiv themen thema "
+    "rubrique rubrik ressort tema temas".split()
+)
+# a host whose first label says what the whole site is: not news
+_OTHER_HOSTS = frozenset(
+    "wiki forum forums board boards community shop store support help docs developer "
+    "developers jobs lexikon".split()
+)
+# a section's front page: the last segment is one of these and nothing follows
+_SECTION_ROOTS = frozenset(
+    "blog blogs news articles posts stories latest headlines nachrichten aktuelles aktuell "
+    "actualites actualite noticias notizie novosti press pressemitteilungen updates index "
+    "home magazine journal".split()
+)
+_OTHER_WORDS = frozenset(
+    "about about-us aboutus contact contact-us contacts impressum imprint privacy "
+    "privacy-policy terms terms-of-use terms-of-service tos legal disclaimer cookies "
+    "cookie-policy datenschutz kontakt mentions-legales aviso-legal login signin sign-in "
+    "register signup sign-up subscribe subscription account cart checkout shop store product "
+    "products collections jobs careers faq help support advertise advertising sitemap "
+    "newsletter donate feedback staff team masthead corrections forum forums board boards "
+    "thread threads showthread.php viewtopic.php viewforum.php wiki recipes recipe rezepte "
+    "rezept recettes recetas ricette qa questions question answers player photo photos "
+    "gallery galleries video videos calendar events event comments doi user users member "
+    "members profile".split()
+)
+_PAGE_NUMBER = re.compile(r"^(?:page|seite|pagina|p)?[-_]?\d{1,4}$", re.IGNORECASE)
 _LISTING_QUERY = re.compile(
-    r"(?:^|&)(?:s|q|query|search|searchterm|keyword|keywords|page|paged|tag|cat|category)=",
-    re.IGNORECASE,
-)
-_OTHER_PAGE = re.compile(
-    r"^/(?:[\w-]+/)*(?:about|about-us|aboutus|contact|contact-us|contacts|impressum|imprint|"
-    r"privacy|privacy-policy|terms|terms-of-use|terms-of-service|tos|legal|disclaimer|cookies|"
-    r"cookie-policy|datenschutz|kontakt|mentions-legales|aviso-legal|login|signin|sign-in|"
-    r"register|signup|sign-up|subscribe|subscription|account|cart|checkout|shop|store|"
-    r"products?|jobs|careers|faq|help|support|advertise|advertising|sitemap|newsletter|"
-    r"donate|feedback|staff|team|masthead|corrections)(?:\.\w{2,5})?/?$",
+    r"(?:^|&)(?:(?:s|q|query|search|searchterm|keyword|keywords|updated-max|max-results)=|"
+    r"(?:page|paged|pagen_\d+|start|offset)=\d)",
     re.IGNORECASE,
 )
 _HOME_PATH = re.compile(
     r"^/?(?:(?:index|default|home|start|main)(?:\.\w{2,5})?|[a-z]{2}(?:[-_][a-z]{2})?/?)?$",
     re.IGNORECASE,
 )
-_DATED_PATH = re.compile(r"(?:^|/|-|_)(?:19|20)\d{2}(?:[/-]\d{1,2}[/-]|\d{4}(?:\D|$))")
-_SLUG = re.compile(r"[^\W\d_]+(?:[-_][^\W_]+){3,}")
+_DATED_PATH = re.compile(
+    r"(?:^|/|-|_)(?:19|20)\d{2}(?:[/-]\d{1,2}[/-]|\d{4}(?:\D|$))|/(?:19|20)\d{2}/[^/]+/."
+)
+_DATE_ONLY = re.compile(r"^/(?:[\w-]+/)?(?:19|20)\d{2}/(?:\d{1,2}/){0,2}$")
+_EXTENSION = re.compile(r"\.(?:s?html?|php|aspx?|jsp|cms)$", re.IGNORECASE)
+_LONG_ID = re.compile(r"\d{5,}")
 _SOFT_404 = re.compile(
     r"\b404\b|not found|page introuvable|nicht gefunden|no encontrad|non trovat|"
     r"не найден|niet gevonden|nie znaleziono|bulunamad|找不到|見つかりません",
@@ -76,6 +108,7 @@ _SOFT_404 = re.compile(
 LONG_PROSE = 150  # words in a run of prose that make a page an article, whatever else
 SHORT_PROSE = 60  # a listing's teasers are shorter than this
 TEASERS = 4  # headline links each followed by a teaser: a listing from this many
+HEADLINE_LINKS = 10  # headings holding a link in the whole page: a listing's front
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,21 +117,57 @@ class Verdict:
     reasons: tuple[str, ...]
 
 
+def _words_in(segment: str) -> int:
+    return len([w for w in re.split(r"[-_+.]", _EXTENSION.sub("", segment)) if w])
+
+
+def _slug_like(segment: str) -> bool:
+    """A segment that names one story: a headline slug or a long numeric id."""
+    return _words_in(segment) >= 4 or bool(_LONG_ID.search(segment))
+
+
 def _url_kind(url: str | None) -> tuple[str | None, str]:
+    """What the url alone says: home, listing, section, other, article, or nothing."""
     if not url:
         return None, ""
     parts = urlsplit(url)
     path, query = parts.path or "/", parts.query
+    segments = [s for s in path.lower().split("/") if s]
+    last = segments[-1] if segments else ""
     if _LISTING_QUERY.search(query):
-        return "listing", f"url query {query[:40]!r}"
+        return "listing", f"url query {query[:40]!r} pages, searches or filters"
     if _HOME_PATH.match(path) and not query:
         return "home", f"url path {path!r} is the site's root"
-    if _LISTING_PATH.search(path):
-        return "listing", f"url path {path!r} is a tag, section, archive or search page"
-    if _OTHER_PAGE.match(path):
-        return "other", f"url path {path!r} is a site page (about, contact, legal, ...)"
-    if _DATED_PATH.search(path) or _SLUG.search(path.rsplit("/", 2)[-1] + path):
+    if _DATE_ONLY.match(path) or (
+        len(segments) > 1
+        and _PAGE_NUMBER.match(last)
+        and segments[-2] in {"page", "seite", "pagina"} | _SECTION_ROOTS
+    ):
+        return "listing", f"url path {path!r} is a date archive or a numbered page"
+    dated = bool(_DATED_PATH.search(path))
+    if (parts.hostname or "").split(".")[0] in _OTHER_HOSTS:
+        return "other", f"host {parts.hostname!r} is a wiki, forum, shop or help site"
+    for i, seg in enumerate(segments):
+        if seg in _LISTING_WORDS or seg in _WEAK_LISTING_WORDS:
+            rest = segments[i + 1 :]
+            if not rest or all(_PAGE_NUMBER.match(r) for r in rest):
+                return "listing", f"url path {path!r} is a tag, section, archive or search page"
+            if not dated and not any(_slug_like(r) for r in rest):
+                if seg in _LISTING_WORDS:
+                    return "listing", f"url path {path!r} is a tag, category or author page"
+                return "listing?", f"url path {path!r} may be a topic, section or archive page"
+            break
+    story = dated or any(_slug_like(seg) for seg in segments[:-1])
+    if _EXTENSION.sub("", last) in _SECTION_ROOTS and not story:
+        return "listing", f"url path {path!r} is a section's front page"
+    if any(seg in _OTHER_WORDS or _EXTENSION.sub("", seg) in _OTHER_WORDS for seg in segments):
+        if not _slug_like(last) or _EXTENSION.sub("", last) in _OTHER_WORDS:
+            return "other", f"url path {path!r} is a site, shop, forum or reference page"
+        return "other?", f"url path {path!r} is under a site, shop, forum or reference section"
+    if dated or _slug_like(last):
         return "article", f"url path {path[:60]!r} has a date or a headline slug"
+    if len(segments) == 1 and _words_in(last) <= 2 and not any(c.isdigit() for c in last):
+        return "section", f"url path {path!r} looks like a section"
     return None, ""
 
 
@@ -122,7 +191,12 @@ def classify(
                                             if t.lower() in ARTICLE_TYPES)] if x)
             + ")"
         )  # fmt: skip
-    markup_listing = bool(types & LISTING_TYPES) or ev.og_type in {"blog", "profile"}
+    markup_listing = bool(types & LISTING_TYPES) or ev.og_type in {"blog"}
+    markup_other = bool(types & OTHER_TYPES) or bool(OTHER_OG.match(ev.og_type or ""))
+    markup_other = markup_other or (not markup_article and bool(types & SITE_TYPES))
+    if markup_other:
+        found = sorted(t for t in ev.schema_types if t.lower() in OTHER_TYPES | SITE_TYPES)
+        why.append("markup says not news (" + ", ".join(found or [f"og:type {ev.og_type}"]) + ")")
     if markup_listing:
         found = sorted(t for t in ev.schema_types if t.lower() in LISTING_TYPES)
         why.append("markup says listing (" + ", ".join(found or [f"og:type {ev.og_type}"]) + ")")
@@ -131,12 +205,23 @@ def classify(
         why.append(said)
     prose, teasers = ev.longest_prose, ev.teaser_blocks
     why.append(f"longest prose run {prose} words, {teasers} teaser blocks")
-    listing_shape = ev.html and teasers >= TEASERS and prose < LONG_PROSE
-    if kind == "home":
-        return Verdict("home", tuple(why))
-    if kind == "listing":
-        if markup_article and prose >= LONG_PROSE and not listing_shape:
-            return Verdict("article", tuple(why))
+    listing_shape = (
+        ev.html
+        and prose < LONG_PROSE
+        and (teasers >= TEASERS or ev.headline_links >= HEADLINE_LINKS)
+    )
+    if ev.headline_links >= HEADLINE_LINKS:
+        why.append(f"{ev.headline_links} headlines with links")
+    if kind in {"home", "listing", "other"}:
+        return Verdict(kind, tuple(why))
+    if kind == "listing?":
+        article = (prose >= LONG_PROSE or markup_article) and not listing_shape
+        return Verdict("article" if article else "listing", tuple(why))
+    if markup_other and not (types & NEWS_TYPES):
+        return Verdict("other", tuple(why))
+    if kind == "other?" and not markup_article:
+        return Verdict("other", tuple(why))
+    if kind == "section" and not markup_article and prose < LONG_PROSE:
         return Verdict("listing", tuple(why))
     if markup_article:
         if listing_shape and teasers >= 2 * TEASERS and prose < SHORT_PROSE:
@@ -146,10 +231,8 @@ def classify(
         return Verdict("article", tuple(why))
     if markup_listing or listing_shape:
         return Verdict("listing", tuple(why))
-    if kind == "other":
-        return Verdict("other", tuple(why))
-    if ev.html and kind is None and not dated and prose < SHORT_PROSE:
-        why.append("no date, no article markup, little prose")
+    if ev.html and kind in {None, "section"} and not dated:
+        why.append("no date anywhere and no article markup")
         return Verdict("other", tuple(why))
     return Verdict("article", tuple(why))
 
@@ -164,8 +247,8 @@ class PageTypeTag(Annotator):
     name: ClassVar[str] = "page type"
 
     def __call__(self, doc: Document, capture: Capture) -> Document:
-        verdict = classify(
-            doc.evidence, doc.url or capture.url, dated=_dated(doc), status=capture.status
+        verdict = classify(  # the url it was captured at: a canonical link can point home
+            doc.evidence, capture.url or doc.url, dated=_dated(doc), status=capture.status
         )
         return doc.replace(page_type=verdict.page_type)
 

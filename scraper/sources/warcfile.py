@@ -102,6 +102,12 @@ def _payload(record, max_bytes: int) -> tuple[bytes, str | None]:
     return bytes(buf), None
 
 
+def _not_an_archive(record) -> bool:
+    """warcio reads any text's first line as an ARC header: a real record names a url."""
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    return record.rec_type in {"response", "resource"} and url is not None and ":" not in url
+
+
 def _original(where: tuple[Path, int], max_bytes: int) -> tuple[bytes, object] | None:
     path, offset = where
     with open(path, "rb") as f:
@@ -139,11 +145,17 @@ def read_warc(
             for record in it:
                 if store and record.rec_type == "metadata":
                     continue
+                if records == 0 and _not_an_archive(record):
+                    yield SkippedInput(str(path), "not a WARC or ARC file")
+                    return
                 records += 1
                 has_body = record.rec_type in {"response", "resource"}
                 body = _payload(record, max_bytes) if has_body else (b"", None)
                 offset = it.get_record_offset()  # (reads the record to its end)
-                yield _capture(record, body, path, offset, source, max_bytes, originals)
+                cap = _capture(record, body, path, offset, source, max_bytes, originals)
+                if cap.cut:
+                    yield SkippedInput(str(path), f"record at byte {offset} {cap.cut}")
+                yield cap
         except _DAMAGE as e:
             where = "not a WARC or ARC file" if records == 0 else f"damaged after {records} records"
             detail = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
