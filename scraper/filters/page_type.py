@@ -97,6 +97,7 @@ _HOME_PATH = re.compile(
 _DATED_PATH = re.compile(
     r"(?:^|/|-|_)(?:19|20)\d{2}(?:[/-]\d{1,2}[/-]|\d{4}(?:\D|$))|/(?:19|20)\d{2}/[^/]+/."
 )
+_YEAR_SEGMENT = re.compile(r"/(?:19|20)\d{2}/")
 _DATE_ONLY = re.compile(r"^/(?:[\w-]+/)?(?:19|20)\d{2}/(?:\d{1,2}/){0,2}$")
 _EXTENSION = re.compile(r"\.(?:s?html?|php|aspx?|jsp|cms)$", re.IGNORECASE)
 _LONG_ID = re.compile(r"\d{5,}")
@@ -231,8 +232,9 @@ def classify(
         return Verdict("article", tuple(why))
     if markup_listing or listing_shape:
         return Verdict("listing", tuple(why))
-    if ev.html and kind in {None, "section"} and not dated:
-        why.append("no date anywhere and no article markup")
+    year_in_url = bool(url and _YEAR_SEGMENT.search(urlsplit(url).path))
+    if ev.html and kind in {None, "section"} and not (dated or year_in_url) and prose < SHORT_PROSE:
+        why.append("no date anywhere, no article markup, little prose")
         return Verdict("other", tuple(why))
     return Verdict("article", tuple(why))
 
