@@ -111,6 +111,7 @@ class PageEvidence:
     schema_types: tuple[str, ...] = ()  # JSON-LD / microdata @type values
     article_tags: int = 0  # <article> elements in the page
     headline_links: int = 0  # h2-h4 headings holding a link, anywhere in the page
+    media: int = 0  # video, audio and player embeds
     canonical: str | None = None
     title: str | None = None  # the page's <title>
     html_language: str | None = None
@@ -188,7 +189,7 @@ class Packed:
 
     @classmethod
     def pack(cls, doc: Document) -> Packed:
-        slim = doc.replace(fingerprint=b"", evidence=PageEvidence())
+        slim = doc.replace(fingerprint=b"")
         blob = pickle.dumps(slim, protocol=pickle.HIGHEST_PROTOCOL)
         words = len(doc.text.split())
         return cls(

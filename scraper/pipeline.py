@@ -7,6 +7,8 @@ inputs that cannot be cleaned are skipped with their reason, never stopping the 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import itertools
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -106,17 +108,39 @@ def unique_captures(
         yield cap
 
 
-def relevance_model(config: Config, *, workers: int | None = None) -> RelevanceModel | None:
-    """The exemplars' model, built once; the exemplars are cleaned in the worker pool, so
-    one that hangs or fails costs itself (it is reported again when cleaned as a seed)."""
+Cleaned = dict[tuple[str, str], Document]  # (capture id, raw sha256) -> its document
+
+
+def relevance_model(
+    config: Config, *, workers: int | None = None
+) -> tuple[RelevanceModel | None, Cleaned]:
+    """The exemplars' model, built once, and the exemplars as cleaned for it: a seed that is
+    also a document is not cleaned again (`reuse_exemplars`). They are cleaned in the worker
+    pool, so one that hangs or fails costs itself."""
     captures = exemplar_captures(exemplar_files(config))
     if not captures:
-        return None
+        return None, {}
     workers = min(len(captures), workers or config.clean.workers or default_workers())
     cleaned = clean_in_pool(captures, config, workers=workers, judge=False)
     docs = [p.unpack() for p in cleaned if isinstance(p, Packed)]
-    docs = [d for d in docs if d.text.strip()]
-    return build_model(docs, config.discover.terms) if docs else None
+    with_text = [d for d in docs if d.text.strip()]
+    model = build_model(with_text, config.discover.terms) if with_text else None
+    return model, {(d.id, d.raw_sha256): d for d in docs}
+
+
+def reuse_exemplars(
+    captures: Iterable[Capture], cleaned: Cleaned, stage: FilterStage, done: list
+) -> Iterator[Capture]:
+    """Pass on the captures still to clean; an exemplar cleaned already is annotated and
+    judged here (a few documents), its result put in `done`."""
+    for cap in captures:
+        doc = cleaned.get((cap.id, hashlib.sha256(cap.content).hexdigest())) if cleaned else None
+        if doc is None:
+            yield cap
+            continue
+        doc = stage.annotate(doc, cap)
+        reason = stage.judge(doc, cap)
+        done.append(Dropped(cap.id, reason) if reason else Packed.pack(doc))
 
 
 def gate_captures(
@@ -148,14 +172,20 @@ def clean_captures(
 ) -> Iterator[Packed]:
     """Gate, clean, annotate and judge in worker processes (or on Dask): what is dropped
     is counted by reason, documents that fail are recorded; neither is raised."""
-    model = relevance_model(config, workers=workers)
-    unique = unique_captures(captures, report)
-    gated = gate_captures(unique, build_stage(config, model), report, progress)
+    model, exemplars = relevance_model(config, workers=workers)
+    stage = build_stage(config, model)
+    reused: list[Packed | Dropped] = []  # filled while the captures stream to the workers
+    todo = reuse_exemplars(
+        gate_captures(unique_captures(captures, report), stage, report, progress),
+        exemplars,
+        stage,
+        reused,
+    )
     if scheduler:
-        results = clean_on_dask(gated, config, scheduler=scheduler, workers=workers, model=model)
+        results = clean_on_dask(todo, config, scheduler=scheduler, workers=workers, model=model)
     else:
-        results = clean_in_pool(gated, config, workers=workers, model=model)
-    for result in results:
+        results = clean_in_pool(todo, config, workers=workers, model=model)
+    for result in itertools.chain(results, reused):
         if progress:
             progress(1)
         if isinstance(result, SkippedInput):

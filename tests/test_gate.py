@@ -402,3 +402,17 @@ def test_every_source_kind_is_one_class_in_the_registry(project):
     cfg = load_config(project / "config.yaml")
     (seeds,) = sources_of(cfg)
     assert seeds.local and seeds.count() == 5 and len(list(seeds.captures())) == 5
+
+
+def test_a_seed_is_cleaned_once_per_run(project):
+    """The exemplars cleaned for the relevance model are the seed documents: not again."""
+    from scraper.pipeline import relevance_model, reuse_exemplars
+
+    cfg = load_config(project / "config.yaml")
+    model, cleaned = relevance_model(cfg, workers=1)
+    assert model is not None and len(cleaned) == 5
+    stage = build_stage(cfg, model)
+    done: list = []
+    left = list(reuse_exemplars(sources_of(cfg)[0].captures(), cleaned, stage, done))
+    assert left == [] and len(done) == 5
+    assert all(p.unpack().relevance is not None for p in done)

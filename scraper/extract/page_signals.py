@@ -19,6 +19,10 @@ __all__ = ["evidence", "html_signals", "text_shape"]
 
 _LD_LIMIT = 200_000  # characters of JSON-LD read per page
 _TYPE_TAIL = re.compile(r"[^/#:]+$")
+_PLAYERS = ("youtube", "vimeo", "dailymotion", "soundcloud", "spotify", "podcast", "player")
+_MEDIA = "count(//video | //audio | //iframe[{}])".format(
+    " or ".join(f'contains(@src, "{p}")' for p in _PLAYERS)
+)
 # Han, kana, Hangul, Thai: written without spaces between words
 _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
@@ -79,6 +83,7 @@ def html_signals(tree: HtmlElement) -> dict[str, object]:
         "schema_types": _schema_types(tree),
         "article_tags": int(tree.xpath("count(//article)")),
         "headline_links": int(tree.xpath("count(//h2[.//a] | //h3[.//a] | //h4[.//a])")),
+        "media": int(tree.xpath(_MEDIA)),
         "canonical": _first(tree.xpath('//link[@rel="canonical"]/@href')),
         "title": " ".join(title.split())[:300] if title else None,
     }

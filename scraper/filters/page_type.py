@@ -106,6 +106,7 @@ _SOFT_404 = re.compile(
     r"не найден|niet gevonden|nie znaleziono|bulunamad|找不到|見つかりません",
     re.IGNORECASE,
 )
+MEDIA_PROSE = 50  # a player with less text than this around it is a media post
 LONG_PROSE = 150  # words in a run of prose that make a page an article, whatever else
 SHORT_PROSE = 60  # a listing's teasers are shorter than this
 TEASERS = 4  # headline links each followed by a teaser: a listing from this many
@@ -215,6 +216,9 @@ def classify(
         why.append(f"{ev.headline_links} headlines with links")
     if kind in {"home", "listing", "other"}:
         return Verdict(kind, tuple(why))
+    if ev.html and ev.media and prose < MEDIA_PROSE and not listing_shape:
+        why.append(f"{ev.media} video/audio players and little text around them")
+        return Verdict("other", tuple(why))
     if kind == "listing?":
         article = (prose >= LONG_PROSE or markup_article) and not listing_shape
         return Verdict("article" if article else "listing", tuple(why))
