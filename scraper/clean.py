@@ -9,7 +9,7 @@ from pathlib import Path
 from lxml.html import HtmlElement
 from tld import get_fld
 
-from .config import Config, load_config
+from .config import Config, default_config, load_config
 from .dates import date_from_url
 from .extract import (
     PageMetadata,
@@ -64,7 +64,7 @@ def _html_lines(
     lead = find_lead(tree, page.description, text)
     if lead:
         at = next((i for i, line in enumerate(lines) if not line.heading), len(lines))
-        lines.insert(at, Line(0, lead, to_plain(lead), gap_before=True, lead=True))
+        lines.insert(at, Line(0, lead, to_plain(lead), lead=True))
         for n, line in enumerate(lines, 1):
             line.n = n
     return lines
@@ -150,6 +150,6 @@ def clean(
     from .filters import annotate
 
     if not isinstance(config, Config):
-        config = load_config(config) if config is not None else Config()
+        config = load_config(config) if config is not None else default_config()
     doc = clean_lines(rulebook_for(config), text_or_html, url=url, captured=captured)[0]
     return annotate(doc, Capture(id=doc.id, source=doc.source, content=b"", url=url))

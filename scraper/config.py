@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from .errors import ConfigError
 from .yamlfile import load_yaml, validate
 
-__all__ = ["Config", "load_config"]
+__all__ = ["Config", "default_config", "load_config"]
 
 DEFAULT_CONFIG_NAME = "config.yaml"
 
@@ -110,7 +111,7 @@ class FetchConfig(_Strict):
     timeout: float = Field(30, gt=0, description="seconds one read may wait")
     deadline: float = Field(300, gt=0, description="seconds one request may take in all")
     max_bytes: int = Field(10_000_000, gt=0, description="per body, as sent and decoded")
-    user_agent: str = "scraper/0.1"
+    user_agent: str = "scraper/0.1 (research corpus builder)"
     allow_private: bool = False
 
 
@@ -163,7 +164,6 @@ class Config(_Strict):
     discover: DiscoverConfig = DiscoverConfig()
     # Where the config file lives: relative paths resolve against it. Not a YAML key.
     base_dir: Path = Field(Path("."), exclude=True)
-    source_file: str = Field("<defaults>", exclude=True)
 
     def path(self, p: Path | str) -> Path:
         """Resolve a path from the config against the config file's folder."""
@@ -184,6 +184,14 @@ class Config(_Strict):
         """Hash of the effective settings, recorded with every dataset version."""
         blob = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def default_config() -> Config:
+    """The packaged defaults (scraper/defaults.yaml) alone: what `clean()` uses without a
+    config. The models' field defaults say the same (a test holds them to it)."""
+    path = Path(str(resources.files("scraper").joinpath("defaults.yaml")))
+    return validate(Config, {**_defaults(), "base_dir": Path.cwd()}, path=path, node=None)
 
 
 def _defaults() -> dict[str, Any]:
@@ -215,8 +223,8 @@ def load_config(path: str | Path | None = None) -> Config:
         if not isinstance(data, dict):
             raise ConfigError(f"{path}:1: the config must be a mapping of keys to values")
     merged = _merge(_defaults(), data)
-    for forbidden in ("base_dir", "source_file"):
+    for forbidden in ("base_dir",):
         if forbidden in data:
             raise ConfigError(f"{path}: {forbidden}: unknown key")
-    merged.update(base_dir=path.resolve().parent, source_file=str(path))
+    merged.update(base_dir=path.resolve().parent)
     return validate(Config, merged, path=path, node=node)

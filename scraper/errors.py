@@ -2,10 +2,11 @@
 
     ScraperError
     ├── ConfigError          config.yaml is unreadable, has an unknown key or a bad value
-    ├── RuleError            a rule file is invalid (bad regex, unsorted dates, unknown extends)
+    │   └── RuleError        a rule file is invalid (bad regex, unsorted dates, unknown extends)
     ├── InputError           one input document cannot be used (empty, binary, not UTF-8)
     │   └── NoTextError      it parsed, but holds no main text (a filter reason, not a failure)
     ├── DatasetError         the dataset folder is inconsistent or a version is unknown
+    ├── PublishError         publishing stopped (says what was and was not published)
     ├── StorageError         a file cannot be written: disk full, read-only, not permitted
     ├── LockedError          another run holds the folder (with --no-wait)
     ├── FetchError           a capture could not be fetched
@@ -32,6 +33,7 @@ __all__ = [
     "NoTextError",
     "LockedError",
     "PermanentFetchError",
+    "PublishError",
     "RetryableFetchError",
     "RuleError",
     "ScraperError",
@@ -59,6 +61,10 @@ class InputError(ScraperError):
 
 class NoTextError(InputError):
     """The page parsed, but no main text was found in it: counted as dropped, not failed."""
+
+
+class PublishError(ScraperError):
+    """Publishing stopped; the message says what was and was not published."""
 
 
 class DatasetError(ScraperError):

@@ -49,7 +49,6 @@ class Line:
     raw: str
     plain: str
     heading: bool = False
-    gap_before: bool = False  # a blank line separates it from the previous line
     removed: tuple[str, str] | None = None
     links: float = 0.0  # share of the characters inside links (known for HTML only)
     item: bool = False  # a list item (known for HTML only)
@@ -74,13 +73,9 @@ def split_lines(text: str) -> list[Line]:
     """Split text into non-blank Lines (NFC, newlines unified, invisible characters gone)."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     out: list[Line] = []
-    gap = False
     for n, raw in enumerate(text.split("\n"), 1):
         raw = raw.rstrip()
         plain = to_plain(raw)
-        if not plain:
-            gap = True
-            continue
-        out.append(Line(n, raw, plain, bool(_HEADING.match(raw)), gap and bool(out)))
-        gap = False
+        if plain:
+            out.append(Line(n, raw, plain, bool(_HEADING.match(raw))))
     return out

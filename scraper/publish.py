@@ -14,16 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .config import Config
-from .errors import ScraperError
+from .errors import PublishError
 from .package.card import render_card
 from .package.changelog import render_changelog
 from .package.versions import load_versions, versions_json
 
-__all__ = ["PublishError", "PublishResult", "publish"]
-
-
-class PublishError(ScraperError):
-    """Publishing stopped; the message says what was and was not published."""
+__all__ = ["PublishResult", "publish"]
 
 
 @dataclass

@@ -137,3 +137,12 @@ def test_missing_rule_file_is_named(tmp_path):
     cfg = load_config(write(tmp_path, "config.yaml", "rules: [missing.yaml]\n"))
     with pytest.raises(RuleError, match="missing.yaml: rule file not found"):
         clean("A\n\nB", config=cfg)
+
+
+def test_one_source_of_defaults():
+    """The models' field defaults say what scraper/defaults.yaml says; clean() uses it."""
+    from scraper.config import Config, default_config
+
+    assert Config().model_dump(exclude={"base_dir"}) == default_config().model_dump(
+        exclude={"base_dir"}
+    )

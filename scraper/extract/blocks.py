@@ -34,7 +34,6 @@ class _Builder:
         self.depth = 0  # inside how many links, across pieces
         self.heading = False
         self.item = False
-        self.new_block = True
 
     def add(self, text: str | None) -> None:
         if text:
@@ -66,15 +65,13 @@ class _Builder:
         plain = to_plain(text)
         if plain:
             chars = len("".join(plain.split()))
-            line = Line(len(self.lines) + 1, text, plain, self.heading, self.new_block)
+            line = Line(len(self.lines) + 1, text, plain, self.heading)
             line.links = min(1.0, link_chars / chars) if chars else 0.0
             line.item = self.item
             line.link_first = link_first
             self.lines.append(line)
-            self.new_block = False
         self.parts = []
         if block_end:
-            self.new_block = True
             self.heading = self.item = False
 
 
