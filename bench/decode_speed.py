@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from scraper.extract.decode import decode_page
+from scraper.cleaning import decode_page
 
 TEXT = {
     "ru": "Правительство Москвы объявило о строительстве новой линии метро, которая "

@@ -24,7 +24,7 @@ from pathlib import Path
 import trafilatura
 
 from scraper import InputError
-from scraper.clean import clean_lines, rulebook_for
+from scraper.cleaning import clean_lines, rulebook_for
 from scraper.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -26,11 +26,9 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from scraper.clean import clean_lines, rulebook_for
+from scraper.cleaning import clean_lines, html_signals, parse_html, rulebook_for, text_shape
 from scraper.config import Config
 from scraper.errors import InputError, NoTextError
-from scraper.extract import parse_html
-from scraper.extract.page_signals import html_signals, text_shape
 from scraper.filters import build_stage
 from scraper.filters.page_type import classify
 from scraper.models import Capture

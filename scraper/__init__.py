@@ -5,7 +5,7 @@ doc = clean(open("seeds/004_fec17247f6cb0053.txt").read())
 doc.title, doc.author, doc.published, doc.text, doc.removed
 """
 
-from .clean import clean
+from .cleaning import clean
 from .config import Config, load_config
 from .errors import (
     ConfigError,

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .clean import clean_lines, rulebook_for
+from .cleaning import clean_lines, rulebook_for
 from .config import Config
 from .errors import InputError
 from .filters.page_type import Verdict, classify
@@ -34,7 +34,7 @@ def explain(
     out = []
     for line in lines:
         if line.removed is None:
-            kind = "lead" if line.lead else None  # put back from the page (extract/lead.py)
+            kind = "lead" if line.lead else None  # put back from the page (cleaning/_lead.py)
             out.append(LineDecision(line.n, line.plain, "kept", None, kind))
             continue
         rule, kind = line.removed

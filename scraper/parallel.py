@@ -21,7 +21,7 @@ from itertools import islice
 
 from pebble import ProcessExpired, ProcessPool
 
-from .clean import clean_lines, rulebook_for
+from .cleaning import clean_lines, rulebook_for
 from .config import Config
 from .discover.relevance import RelevanceModel
 from .errors import InputError, NoTextError

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
-from .clean import rulebook_for
+from .cleaning import rulebook_for
 from .config import Config
 from .discover.exemplars import exemplar_captures, exemplar_files
 from .discover.relevance import RelevanceModel, build_model

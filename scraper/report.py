@@ -3,8 +3,9 @@
 No network and no CDN: inline CSS and inline SVG bar charts. It shows documents per
 source, publisher, language and month; removed spans per kind and rule, with examples in
 context; what the filters dropped and which inputs failed; what changed against the
-previous version; and every document with its removed spans struck through in place
-(re-cleaned from the raw capture when it is at hand, else its text and removals listed).
+previous version; and every document with the spans removed from it struck through.
+Everything comes from the version's own rows (`removed` holds every span with its rule),
+never from cleaning again: an old version's report shows that version's removals.
 """
 
 from __future__ import annotations
@@ -14,13 +15,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from .clean import clean_lines, rulebook_for
 from .config import Config
-from .errors import InputError
 from .package.history import find_version
 from .package.shards import iter_rows
 from .package.versions import load_versions
-from .pipeline import read_captures
 
 __all__ = ["build_report"]
 
@@ -73,29 +71,19 @@ def _table(head: list[str], rows: list[list[Any]], *, raw: bool = False) -> str:
     return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _document(row: dict[str, Any], decisions: list | None) -> str:
+def _document(row: dict[str, Any]) -> str:
+    """A row as the version holds it: its text, then each span removed, with rule and kind."""
     meta = " · ".join(
         _e(x) for x in (row["publisher"], row["published"], row["source"], row["url"]) if x
     )
     summary = f"<summary>{_e(row['title'] or row['id'])}</summary>"
     parts = [f'<details class="doc">{summary}<p class="meta">{meta}</p>']
-    if decisions is not None:
-        for line in decisions:
-            if line.removed is None:
-                parts.append(f'<p class="keep">{_e(line.plain)}</p>')
-            else:
-                rule, kind = line.removed
-                parts.append(
-                    f'<p><del title="{_e(rule)} ({_e(kind)})">{_e(line.plain or line.raw)}</del>'
-                    f'<span class="kind">{_e(kind)}</span></p>'
-                )
-    else:
-        parts += [f'<p class="keep">{_e(p)}</p>' for p in (row["text"] or "").split("\n\n")]
-        parts += [
-            f'<p><del title="{_e(r["rule"])} ({_e(r["kind"])})">{_e(r["text"])}</del>'
-            f'<span class="kind">{_e(r["kind"])}</span></p>'
-            for r in row["removed"]
-        ]
+    parts += [f'<p class="keep">{_e(p)}</p>' for p in (row["text"] or "").split("\n\n")]
+    parts += [
+        f'<p><del title="{_e(r["rule"])} ({_e(r["kind"])})">{_e(r["text"])}</del>'
+        f'<span class="kind">{_e(r["kind"])}</span></p>'
+        for r in row["removed"]
+    ]
     return "".join(parts) + "</details>"
 
 
@@ -120,19 +108,6 @@ def build_report(config: Config, version: str = "latest") -> str:
     kinds = Counter(
         x["kind"] for r in rows for x in r["removed"] if x["kind"] not in ("title", "meta")
     )
-
-    # re-clean the raw captures at hand, to show removals in place
-    wanted = {r["id"] for r in rows[:_MAX_DOCS]}
-    book, in_place = rulebook_for(config), {}
-    for cap in read_captures(config):
-        if cap.id in wanted and cap.id not in in_place:
-            try:
-                _, lines = clean_lines(
-                    book, cap.content, url=cap.url, captured=cap.capture_time, doc_id=cap.id
-                )
-                in_place[cap.id] = lines
-            except InputError:
-                pass
 
     idx = next(i for i, r in enumerate(records) if r.version == rec.version)
     prev = records[idx - 1] if idx > 0 else None
@@ -186,8 +161,8 @@ def build_report(config: Config, version: str = "latest") -> str:
         f"rule files changed: {_e(', '.join(ch.get('rules_changed', [])) or 'none')}.</p>",
         _table(["change", "id", "title"], change_rows),
         f"<h2>Every document ({min(len(rows), _MAX_DOCS)} of {len(rows)})</h2>",
-        "<p class='meta'>Removed spans are struck through in place; hover for the rule.</p>",
-        *(_document(r, in_place.get(r["id"])) for r in rows[:_MAX_DOCS]),
+        "<p class='meta'>The text, then the spans removed from it; hover for the rule.</p>",
+        *(_document(r) for r in rows[:_MAX_DOCS]),
     ]
     title = f"{_e(config.dataset.name)} v{_e(rec.version)} report"
     head = f'<head><meta charset="utf-8"><title>{title}</title><style>{_CSS}</style></head>'

@@ -15,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .clean import clean_lines, rulebook_for
+from .cleaning import clean_lines, rulebook_for
 from .config import Config
 from .errors import InputError
 from .pipeline import read_captures

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from scraper.extract.decode import Decoded, decode_page
+from scraper.cleaning import Decoded, decode_page
 
 # A short news paragraph per language. Detection gets the whole paragraph, which is fair:
 # an article is longer. Fragments are too ambiguous for any detector: 12 to 36 characters

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from scraper import clean
-from scraper.dates import date_from_url, parse_date
+from scraper.cleaning import date_from_url, parse_date
 
 BODY = "Russian diplomats met the Syrian delegation in Moscow on Tuesday, the ministry said."
 

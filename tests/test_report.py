@@ -92,3 +92,22 @@ def test_report_of_an_unknown_version_is_one_line(project):
     assert scrape("clean", cwd=project).returncode == 0
     result = scrape("report", "9.9.9", cwd=project)
     assert result.returncode == 1 and "no version 9.9.9" in result.stderr
+
+
+def test_an_old_versions_report_shows_that_versions_removals(project):
+    """Built from the version's rows: a rule added later does not show in v1.0.0's report."""
+    from scraper.config import load_config
+    from scraper.report import build_report
+
+    assert scrape("clean", cwd=project).returncode == 0
+    (project / "extra.yaml").write_text(
+        "publisher: Daily Kos\nversions:\n  - id: v1\n    text:\n      drop_lines:\n"
+        "        - {name: extra-russia, kind: test-kind, pattern: 'Russia', max_words: 400}\n"
+    )
+    cfg = (project / "config.yaml").read_text().replace("rules: []", "rules: [extra.yaml]")
+    (project / "config.yaml").write_text(cfg)
+    result = scrape("clean", cwd=project)
+    assert "new version" in result.stderr, result.stderr
+    config = load_config(project / "config.yaml")
+    assert "extra-russia" not in build_report(config, "1.0.0")
+    assert "extra-russia" in build_report(config, "latest")

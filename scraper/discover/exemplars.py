@@ -10,7 +10,7 @@ from __future__ import annotations
 import glob
 from pathlib import Path
 
-from ..clean import clean_lines, rulebook_for
+from ..cleaning import clean_lines, rulebook_for
 from ..config import Config
 from ..errors import InputError
 from ..models import Capture, Document

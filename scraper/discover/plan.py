@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..clean import rulebook_for
+from ..cleaning import parse_date, rulebook_for
 from ..config import Config
-from ..dates import parse_date
 from ..errors import ConfigError
 from ..models import Document
 from .relevance import RelevanceModel

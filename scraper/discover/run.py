@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..clean import clean_lines, rulebook_for
+from ..cleaning import clean_lines, rulebook_for
 from ..collect import PREFILTERED
 from ..config import Config
 from ..errors import InputError

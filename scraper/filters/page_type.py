@@ -6,7 +6,7 @@ Decided from three kinds of evidence, strongest first, each recorded as a reason
 1. what the page says about itself: `og:type`, schema.org types (JSON-LD, microdata);
 2. its url: the site's root, `/tag/`, `/category/`, `/page/2`, `?s=`, about/contact pages,
    date slugs;
-3. the shape of its text (extract/page_signals.py): an article has a long run of prose;
+3. the shape of its text (cleaning/_page_signals.py): an article has a long run of prose;
    a listing is short link lines each followed by a short teaser.
 
 Layouts before ~2012 carry no og:type and no JSON-LD, so the markup is never required:

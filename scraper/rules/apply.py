@@ -13,7 +13,7 @@ from bisect import bisect_right
 from itertools import groupby
 from statistics import median
 
-from ..lines import Line
+from ..cleaning import Line
 from ..models import Removed
 from .engine import ActiveRules
 

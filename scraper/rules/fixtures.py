@@ -83,7 +83,7 @@ def observed(doc: Document) -> dict[str, Any]:
 
 def check_fixture(fx: Fixture) -> tuple[dict[str, Any], dict[str, Any]]:
     """(expected, actual) for one fixture, cleaned with the packaged rules."""
-    from ..clean import clean
+    from ..cleaning import clean
 
     doc = clean(fx.input_path.read_bytes(), url=fx.url, captured=fx.captured)
     return fx.spec.get("expected", {}), observed(doc)

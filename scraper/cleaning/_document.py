@@ -9,24 +9,19 @@ from pathlib import Path
 from lxml.html import HtmlElement
 from tld import get_fld
 
-from .config import Config, default_config, load_config
-from .dates import date_from_url
-from .extract import (
-    PageMetadata,
-    decode_text,
-    find_lead,
-    looks_like_html,
-    main_lines,
-    markup_author,
-    page_metadata,
-    parse_html,
-)
-from .extract.page_signals import evidence, html_signals
-from .lines import Line, split_lines, to_plain
-from .metadata import Metadata, find_url, read_metadata, scan_date
-from .models import Capture, Document, document_id
-from .rules.apply import apply_text_rules
-from .rules.engine import RuleBook, load_rulebook
+from ..config import Config, default_config, load_config
+from ..models import Capture, Document, document_id
+from ..rules.apply import apply_text_rules
+from ..rules.engine import RuleBook, load_rulebook
+from ._author import markup_author
+from ._dates import date_from_url
+from ._decode import decode_text, looks_like_html
+from ._html import main_lines, parse_html
+from ._html_meta import PageMetadata, page_metadata
+from ._lead import find_lead
+from ._lines import Line, split_lines, to_plain
+from ._metadata import Metadata, find_url, read_metadata, scan_date
+from ._page_signals import evidence, html_signals
 
 __all__ = ["clean", "clean_lines", "rulebook_for"]
 
@@ -147,7 +142,7 @@ def clean(
     `config` is a Config, a path to a config file, or None for the packaged defaults.
     Raises InputError when the input is empty, binary, not UTF-8, or holds no text.
     """
-    from .filters import annotate
+    from ..filters import annotate
 
     if not isinstance(config, Config):
         config = load_config(config) if config is not None else default_config()

@@ -14,7 +14,7 @@ from lxml.html import HtmlElement
 from trafilatura.metadata import normalize_authors
 from trafilatura.utils import trim
 
-from .blocks import UNMARK
+from ._blocks import UNMARK
 
 __all__ = ["markup_author"]
 

@@ -53,7 +53,7 @@ class Line:
     links: float = 0.0  # share of the characters inside links (known for HTML only)
     item: bool = False  # a list item (known for HTML only)
     link_first: bool = False  # it starts with a link (known for HTML only)
-    lead: bool = False  # the page's lead, found outside trafilatura's text (extract/lead.py)
+    lead: bool = False  # the page's lead, found outside trafilatura's text (cleaning/_lead.py)
     words: int = field(init=False)
 
     def __post_init__(self) -> None:

@@ -11,7 +11,7 @@ import re
 
 from lxml.etree import _Element
 
-from ..lines import Line, to_plain
+from ._lines import Line, to_plain
 
 __all__ = ["LINK_CLOSE", "LINK_OPEN", "UNMARK", "body_lines", "mark_links"]
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 
 from lxml.html import HtmlElement
 
-from ..lines import Line
 from ..models import PageEvidence
+from ._lines import Line
 
 __all__ = ["evidence", "html_signals", "text_shape"]
 

@@ -14,8 +14,8 @@ from collections import Counter
 
 from lxml.html import HtmlElement
 
-from ..lines import Line
-from .blocks import UNMARK
+from ._blocks import UNMARK
+from ._lines import Line
 
 __all__ = ["join_chunks"]
 

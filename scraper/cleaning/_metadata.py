@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from .dates import parse_date
-from .lines import Line
-from .models import Removed
-from .rules.apply import Found
-from .rules.engine import ActiveRules
+from ..models import Removed
+from ..rules.apply import Found
+from ..rules.engine import ActiveRules
+from ._dates import parse_date
+from ._lines import Line
 
 __all__ = ["Metadata", "find_url", "read_metadata", "scan_date"]
 

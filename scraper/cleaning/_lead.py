@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from .blocks import UNMARK
+from ._blocks import UNMARK
 
 __all__ = ["LEAD_MIN_WORDS", "find_lead"]
 

@@ -20,10 +20,10 @@ import trafilatura
 from lxml.html import HtmlElement
 
 from ..errors import InputError, NoTextError
-from ..lines import Line
-from .blocks import body_lines, mark_links
-from .chunks import join_chunks
-from .decode import decode_page
+from ._blocks import body_lines, mark_links
+from ._chunks import join_chunks
+from ._decode import decode_page
+from ._lines import Line
 
 __all__ = ["main_lines", "parse_html"]
 
@@ -36,7 +36,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 def parse_html(html: str | bytes, *, content_type: str | None = None) -> HtmlElement:
     """The page as an lxml tree; InputError when unparseable.
 
-    Bytes are decoded by extract/decode.py (BOM, the HTTP charset, <meta charset>, then
+    Bytes are decoded by cleaning/_decode.py (BOM, the HTTP charset, <meta charset>, then
     detection, with a mojibake check), not left to lxml's guess."""
     if isinstance(html, bytes):
         html = decode_page(html, content_type).text
