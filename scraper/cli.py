@@ -248,6 +248,7 @@ def collect(
 ) -> None:
     """Fetch captures from the configured archives into the raw store (resumable)."""
     from .collect import collect as run
+    from .sources import nothing_to_collect
 
     columns = (
         TextColumn("{task.description}"),
@@ -283,7 +284,11 @@ def collect(
     if dry_run:
         for x in report.pending:
             click.echo(f"{x.source}\t{x.timestamp or '-'}\t{x.url}\t{x.fetch}")
-    console.print(_collect_summary(report, dry_run))
+    nothing = nothing_to_collect(config)
+    if nothing is None or report.recovered:
+        console.print(_collect_summary(report, dry_run))
+    if nothing:
+        _say(nothing)
     for warning in report.warnings:
         console.print(f"warning: {warning}", markup=False, highlight=False)
 
