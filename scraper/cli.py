@@ -462,18 +462,15 @@ def rules_test(publisher: str | None, update: bool) -> None:
     help="Write the rule file here (default: print it).",
 )
 def rules_suggest(config: Config, publisher: str, min_share: float, output: Path | None) -> None:
-    """Suggest rules for PUBLISHER from lines that repeat across its documents."""
-    import re
-
+    """Suggest rules for PUBLISHER (its name, rule file stem or domain) from lines that
+    repeat across its documents."""
     from .suggest import render_rule_file, suggest
 
     found = suggest(config, publisher, min_share=min_share)
-    if not found.documents:
-        raise click.ClickException(
-            f"no documents of publisher {publisher!r} in the configured sources"
-        )
-    slug = re.sub(r"[^a-z0-9]+", "-", publisher.casefold()).strip("-")
-    text = render_rule_file(found, slug=slug)
+    if not found.rules:
+        _say(found.nothing_found())
+        return
+    text = render_rule_file(found)
     if output:
         output.write_text(text, encoding="utf-8")
         console.print(
