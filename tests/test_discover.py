@@ -58,6 +58,9 @@ def test_write_merges_the_plan_into_config_yaml_keeping_comments(project):
     assert result.returncode == 0, result.stderr
     text = cfg.read_text()
     assert "# my project" in text and "# short pages are noise" in text
+    # lists in flow style: the terms take a few lines per source, not one line each
+    assert "      url_terms: [" in text and "      filter: [" in text and ", \n" not in text
+    assert len(text.splitlines()) < 20 * text.count("- wayback:")
     config = load_config(cfg)
     kinds = [s.kind for s in config.sources]
     assert kinds[0] == "seeds" and kinds.count("wayback") >= 4

@@ -9,6 +9,7 @@ window; one with no known site gets none. Each such gap is a note, never an erro
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -186,6 +187,8 @@ def merge_into_config(path: Path, entries: list[dict[str, Any]]) -> int:
 
     yaml = YAML()
     yaml.preserve_quotes = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)  # `sources:` then `  - seeds:`, as shipped
     data = yaml.load(path.read_text(encoding="utf-8")) if path.exists() else None
     if data is None:
         data = {}
@@ -197,10 +200,26 @@ def merge_into_config(path: Path, entries: list[dict[str, Any]]) -> int:
     added = [e for e in entries if e not in existing]
     if data["sources"] is None:
         data["sources"] = []
-    data["sources"].extend(added)
-    with open(path, "w", encoding="utf-8") as f:
-        yaml.dump(data, f)
+    data["sources"].extend(_flow(e) for e in added)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    # ruamel leaves a space at the end of each wrapped line of a flow list
+    path.write_text(out.getvalue().replace(", \n", ",\n"), encoding="utf-8")
     return len(added)
+
+
+def _flow(node: Any) -> Any:
+    """The entry with its lists in flow style, `[a, b, c]` on wrapped lines: forty salient
+    terms one a line would bury the rest of config.yaml."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    if isinstance(node, dict):
+        return {k: _flow(v) for k, v in node.items()}
+    if isinstance(node, list):
+        seq = CommentedSeq(node)
+        seq.fa.set_flow_style()
+        return seq
+    return node
 
 
 def _plain(node: Any) -> Any:
