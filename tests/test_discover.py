@@ -10,9 +10,10 @@ from pywb_server import Pywb
 from topical import collection
 
 from scraper import load_config
-from scraper.discover.relevance import build_model
-from scraper.discover.terms import salient_terms, tokens, url_has_terms
+from scraper.discover.relevance import STOPWORDS, build_model
+from scraper.discover.terms import salient_terms, stopwords, url_has_terms
 from scraper.models import Document
+from scraper.sources import iter_store
 
 
 def plan_of(result) -> list[dict]:
@@ -102,9 +103,20 @@ def test_salient_terms_are_what_sets_the_exemplars_apart_from_general_text(proje
 
     docs, problems = load_exemplars(load_config(project / "config.yaml"))
     assert len(docs) == 5 and not problems
-    terms = [t for t, _ in salient_terms([tokens(d.text) for d in docs], n=12)]
+    terms = [t for t, _ in salient_terms([d.text for d in docs], n=12)]
     assert {"syria", "russia", "assad", "tartus", "lavrov"} <= set(terms)
-    assert not {"said", "the", "government", "would", "tuesday"} & set(terms)
+    every = {t for t, _ in salient_terms([d.text for d in docs], n=100)}
+    # stopwords, days and months, news vocabulary: never salient however many are asked for
+    news = {"said", "the", "government", "would", "tuesday", "sunday", "june", "reported"}
+    assert not (news | {"officials", "talks", "reporters", "reportedly", "troops"}) & every
+    assert {"kremlin", "peskov", "damascus", "evacuation", "sanctions"} <= every
+
+
+def test_stopwords_per_language_from_justext_and_cldr():
+    assert {"the", "with", "said", "tuesday", "tue", "june"} <= stopwords("en")
+    assert {"und", "mit", "dienstag", "juni"} <= stopwords("de")
+    assert {"как", "что", "вторник", "июня", "июнь"} <= stopwords("ru")
+    assert stopwords("xx") == frozenset()  # no list: every word counts
 
 
 def test_url_prefilter_judges_the_slug_only():
@@ -119,9 +131,13 @@ def test_score_explains_itself():
     ex = Document("ex", "Russia keeps its naval base at Tartus in Syria to support Assad. " * 5)
     model = build_model([ex], n_terms=10)
     on = model.score("Assad relies on Russia: the Tartus base in Syria is Moscow's.", explain=True)
-    off = model.score("The hockey team won the final in overtime on Sunday night.")
+    off = model.score("The hockey team won the final in overtime on Sunday night.", explain=True)
     assert on.nearest == "ex" and on.score > 0.3 > off.score
     assert {w for w, _ in on.terms} >= {"tartus", "assad"}
+    assert not {w for w, _ in on.terms + off.terms} & {"in", "on", "the", "to", "at", "sunday"}
+    assert off.terms[-1][0] == STOPWORDS and off.score == pytest.approx(
+        sum(s for _, s in off.terms), abs=0.01
+    )
 
 
 def test_seeds_are_their_own_nearest_exemplar_and_score_high(project):
@@ -169,3 +185,12 @@ def test_discover_collect_clean_keeps_the_relevant_articles(project, topical_arc
     assert explained.returncode == 0, explained.stderr
     assert "score: " in explained.stdout and "nearest exemplar: 0" in explained.stdout
     assert "terms that drove it:" in explained.stdout
+    # a page off the topic: what drove its low score are words, not "in, on, from, with, by"
+    fetched = {c.url for c in iter_store(project / ".scraper" / "warc")}
+    off_url = next(u for u in sorted(fetched) if u in labels and not labels[u].on_topic)
+    off = scrape("discover", "--explain", off_url, cwd=project)
+    assert off.returncode == 0, off.stderr
+    line = off.stdout.split("terms that drove it: ")[1].splitlines()[0]
+    drove = [item.rsplit(" ", 1)[0] for item in line.split(", ")]
+    assert drove[-1] == "(stopwords together)"  # their part, as one figure
+    assert drove[:-1] and not set(drove) & {"in", "on", "from", "with", "by", "the", "to", "of"}
