@@ -374,7 +374,7 @@ def discover(config: Config, exemplars: tuple[Path, ...], write: bool, target: s
         click.echo("  terms that drove it: " + ", ".join(f"{w} {s:.3f}" for w, s in rel.terms))
         return
     for note in found.notes:
-        console.print(f"note: {note}", markup=False, highlight=False)
+        _say(f"note: {note}")
     console.print("salient terms: " + ", ".join(found.plan.terms), highlight=False)
     counts = publisher_counts(config, found.plan)
     t = Table("publisher", "queries", "listed", "kept by url", "fetched", "kept by relevance")

@@ -5,6 +5,7 @@ import json
 
 import pytest
 import yaml
+from archives import Page, article
 from conftest import load, scrape
 from pywb_server import Pywb
 from topical import collection
@@ -16,12 +17,21 @@ from scraper.models import Document
 from scraper.sources import iter_store
 
 
+def no_archive(project) -> None:
+    """Point the plan's archive at a closed port: tests never reach the network, and an
+    undated exemplar then stays undated, with a note saying why."""
+    closed = "http://127.0.0.1:9"
+    with open(project / "config.yaml", "a") as f:
+        f.write(f"discover: {{archive: {{cdx: '{closed}/cdx', replay: '{closed}/web'}}}}\n")
+
+
 def plan_of(result) -> list[dict]:
     assert result.returncode == 0, result.stderr
     return [s["wayback"] for s in yaml.safe_load(result.stdout)["sources"]]
 
 
 def test_the_seeds_give_a_plan_for_their_four_publishers(project):
+    no_archive(project)
     result = scrape("discover", cwd=project)
     plan = plan_of(result)
     by_site = {}
@@ -48,6 +58,7 @@ def test_the_seeds_give_a_plan_for_their_four_publishers(project):
         assert not {"said", "the", "government"} & set(q["url_terms"])
     # what is not known is said, and the plan works around it
     assert "001_c42443b3492918f2: no date: a domain-wide query" in result.stderr
+    assert "(the archive could not be asked to date it: http://127.0.0.1:9/cdx: " in result.stderr
     assert "latest one mentioned in its text" in result.stderr  # the Daily Kos diary
     assert "kept by relevance" in result.stderr
 
@@ -55,6 +66,7 @@ def test_the_seeds_give_a_plan_for_their_four_publishers(project):
 def test_write_merges_the_plan_into_config_yaml_keeping_comments(project):
     cfg = project / "config.yaml"
     cfg.write_text("# my project\nfilters:\n  min_words: 20  # short pages are noise\n")
+    no_archive(project)
     result = scrape("discover", "--write", cwd=project)
     assert result.returncode == 0, result.stderr
     text = cfg.read_text()
@@ -194,3 +206,61 @@ def test_discover_collect_clean_keeps_the_relevant_articles(project, topical_arc
     drove = [item.rsplit(" ", 1)[0] for item in line.split(", ")]
     assert drove[-1] == "(stopwords together)"  # their part, as one figure
     assert drove[:-1] and not set(drove) & {"in", "on", "from", "with", "by", "the", "to", "of"}
+
+
+MT_URL = (
+    "https://www.themoscowtimes.com/2024/12/09/"
+    "russia-seeking-turkish-help-evacuating-soldiers-from-syria-reports-a87283"
+)
+BG_URL = "https://www.bostonglobe.com/news/world/russia-starts-helping-citizens-leave-syria/AbC123/story.html"
+
+
+@pytest.fixture(scope="module")
+def own_captures(tmp_path_factory):
+    """The undated seeds' own captures (002: a dated url; 001: an undated one, captured
+    twice) and a decoy whose url has the title's words out of order."""
+    page = article("A capture", ["Text of the captured article. " * 20])
+    server = Pywb(
+        tmp_path_factory.mktemp("own"),
+        [
+            Page(MT_URL, "20241209161500", page),
+            Page(MT_URL, "20250310080000", page),
+            Page(
+                "https://www.themoscowtimes.com/2024/11/02/turkish-help-for-russia-seeking-a1",
+                "20241102100000",
+                page,
+            ),
+            Page(BG_URL, "20130301090000", page),
+            Page(BG_URL, "20130123090000", page),
+        ],
+    )
+    yield server
+    server.stop()
+
+
+def test_undated_exemplars_are_dated_by_their_own_capture_in_the_archive(project, own_captures):
+    archive = f"{{cdx: '{own_captures.url}/cdx/search/cdx', replay: '{own_captures.url}/web'}}"
+    with open(project / "config.yaml", "a") as f:
+        f.write(f"discover: {{archive: {archive}}}\n")
+    result = scrape("discover", cwd=project)
+    plan = plan_of(result)
+    assert (
+        "002_35d9d13e12187506: no date in it: dated 2024-12-09 by the url of its captures in"
+        f" the archive, {MT_URL}\n" in result.stderr
+    )
+    assert (
+        "001_c42443b3492918f2: no date in it: dated 2013-01-23, the day of the first of its"
+        f" captures in the archive, {BG_URL}\n" in result.stderr
+    )
+    assert "no date: a domain-wide query" not in result.stderr
+    # The Moscow Times: the months around December 2024 join those around February 2012,
+    # and no domain-wide query is left
+    tmt = [q for q in plan if "themoscowtimes.com" in q["urls"][0]]
+    assert len(tmt) == 1 and tmt[0]["match"] == "prefix"
+    months = [u.split("/", 1)[1] for u in tmt[0]["urls"]]
+    assert months == [
+        *("2011/12/", "2012/01/", "2012/02/", "2012/03/", "2012/04/"),
+        *("2024/10/", "2024/11/", "2024/12/", "2025/01/", "2025/02/"),
+    ]
+    bg = next(q for q in plan if q["urls"] == ["bostonglobe.com"])
+    assert (bg["match"], bg["from"], bg["to"]) == ("domain", "2012-11-24", "2013-03-24")
