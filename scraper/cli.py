@@ -248,6 +248,7 @@ def collect(
 ) -> None:
     """Fetch captures from the configured archives into the raw store (resumable)."""
     from .collect import collect as run
+    from .sources import nothing_to_collect
 
     columns = (
         TextColumn("{task.description}"),
@@ -283,7 +284,11 @@ def collect(
     if dry_run:
         for x in report.pending:
             click.echo(f"{x.source}\t{x.timestamp or '-'}\t{x.url}\t{x.fetch}")
-    console.print(_collect_summary(report, dry_run))
+    nothing = nothing_to_collect(config)
+    if nothing is None or report.recovered:
+        console.print(_collect_summary(report, dry_run))
+    if nothing:
+        _say(nothing)
     for warning in report.warnings:
         console.print(f"warning: {warning}", markup=False, highlight=False)
 
@@ -369,7 +374,7 @@ def discover(config: Config, exemplars: tuple[Path, ...], write: bool, target: s
         click.echo("  terms that drove it: " + ", ".join(f"{w} {s:.3f}" for w, s in rel.terms))
         return
     for note in found.notes:
-        console.print(f"note: {note}", markup=False, highlight=False)
+        _say(f"note: {note}")
     console.print("salient terms: " + ", ".join(found.plan.terms), highlight=False)
     counts = publisher_counts(config, found.plan)
     t = Table("publisher", "queries", "listed", "kept by url", "fetched", "kept by relevance")
@@ -457,18 +462,15 @@ def rules_test(publisher: str | None, update: bool) -> None:
     help="Write the rule file here (default: print it).",
 )
 def rules_suggest(config: Config, publisher: str, min_share: float, output: Path | None) -> None:
-    """Suggest rules for PUBLISHER from lines that repeat across its documents."""
-    import re
-
+    """Suggest rules for PUBLISHER (its name, rule file stem or domain) from lines that
+    repeat across its documents."""
     from .suggest import render_rule_file, suggest
 
     found = suggest(config, publisher, min_share=min_share)
-    if not found.documents:
-        raise click.ClickException(
-            f"no documents of publisher {publisher!r} in the configured sources"
-        )
-    slug = re.sub(r"[^a-z0-9]+", "-", publisher.casefold()).strip("-")
-    text = render_rule_file(found, slug=slug)
+    if not found.rules:
+        _say(found.nothing_found())
+        return
+    text = render_rule_file(found)
     if output:
         output.write_text(text, encoding="utf-8")
         console.print(

@@ -215,6 +215,20 @@ def test_local_warc_files_are_a_source(project, tmp_path):
     assert {r["source"] for r in rows} == {"warc"} and len(rows) == 3  # one exact duplicate
 
 
+def test_collect_with_only_local_sources_says_clean_reads_them(project, tmp_path):
+    (project / "archives").mkdir()
+    write_warc(project / "archives" / "a.warc.gz", site_pages()[:1])
+    write_config(project, "  - seeds: {dir: seeds}\n  - warc: {paths: ['archives/*.warc.gz']}\n")
+    result = scrape("collect", cwd=project)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines[0].startswith("nothing to collect: these sources are local files, read where")
+    assert "`scrape clean`" in lines[0]
+    assert lines[1:3] == ["  seeds: seeds/*.txt", "  warc: archives/*.warc.gz"]
+    assert "wayback, commoncrawl, urls" in lines[3]
+    assert "listed (new)" not in result.stderr  # no empty table
+
+
 def test_kill_9_mid_run_then_rerun_loses_and_refetches_nothing(project):
     pages = [
         Page(

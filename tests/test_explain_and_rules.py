@@ -178,3 +178,79 @@ def test_rules_suggest_finds_the_three_kinds_and_no_article_sentence(project):
     assert decisions[next(t for t in decisions if t.startswith("Section: "))] == "dropped"
     assert decisions["The Gazette digital desk produced this story."] == "dropped"
     assert all(d == "kept" for t, d in decisions.items() if "according to document" in t)
+
+
+DIARISTS = [
+    "clayclai",
+    "jpmassar",
+    "Meteor Blades",
+    "JekyllnHyde",
+    "Lefty Coaster",
+    "mettle fatigue",
+    "Susan Grigsby",
+    "xaxnar",
+]
+COMMENTERS = ["Brecht", "jpmassar", "Lefty Coaster", "Angela Harris", "mollyd", "The Grand Poobah"]
+
+
+def diaries(folder, n=30, seed=11) -> list[str]:
+    """Daily Kos diaries as a crawl has them (a local WARC): article lines, and lines that
+    differ only in the diarist's or a commenter's name and a time."""
+    from archives import Page, article, write_warc
+
+    rng = random.Random(seed)
+    pages, article_lines = [], []
+    for i in range(n):
+        body = [
+            f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(DAYS)}, "
+            f"according to document {i}-{j} seen by reporters."
+            for j in range(4)
+        ]
+        article_lines += body
+        comments = [
+            f"{name} replied at {rng.randint(1, 12)}:{rng.randint(10, 59)} PM"
+            for name in rng.sample(COMMENTERS, 3)
+        ]
+        lines = [*body, f"More from {DIARISTS[i % len(DIARISTS)]} on Daily Kos", *comments]
+        url = f"https://www.dailykos.com/stories/2012/6/{i + 1}/{100000 + i}/-Diary-{i}"
+        pages.append(
+            Page(url, f"201206{i % 28 + 1:02d}120000", article(f"Diary number {i}", lines))
+        )
+    write_warc(folder / "kos.warc.gz", pages)
+    return article_lines
+
+
+def test_rules_suggest_merges_names_accepts_stem_or_domain_and_wants_enough_documents(project):
+    (project / "archives").mkdir()
+    article_lines = diaries(project / "archives")
+    (project / "config.yaml").write_text(
+        "sources:\n  - warc: {paths: ['archives/*.warc.gz']}\nfilters: {min_words: 5}\n"
+    )
+    outputs = {}
+    for name in ("Daily Kos", "dailykos", "www.dailykos.com"):
+        result = scrape("rules", "suggest", name, cwd=project)
+        assert result.returncode == 0, result.stderr
+        outputs[name] = result.stdout
+    assert len(set(outputs.values())) == 1  # name, rule file stem and domain: one publisher
+    text = outputs["dailykos"]
+    (project / "kos.yaml").write_text(text)
+    from scraper.rules.engine import load_rule_file
+
+    rules = load_rule_file(project / "kos.yaml").rules.versions[0].text.drop_lines
+    assert [r.name for r in rules][:1] == ["dailykos-1"]
+    replies = [r for r in rules if r.pattern.search("Brecht replied at 3:15 PM")]
+    more = [r for r in rules if r.pattern.search("More from clayclai on Daily Kos")]
+    assert len(replies) == 1 and len(more) == 1, text  # one pattern, not one per name
+    for probe in ["Someone Else replied at 11:02 PM", "More from Susan Grigsby on Daily Kos"]:
+        assert any(r.pattern.search(probe) for r in rules), probe
+    assert not any(c in r.pattern.pattern for r in rules for c in COMMENTERS + DIARISTS), text
+    for line in article_lines:
+        assert not any(r.pattern.search(line) for r in rules), line
+
+    # two documents: said, and no empty rule file written
+    (project / "archives" / "kos.warc.gz").unlink()
+    diaries(project / "archives", n=2)
+    few = scrape("rules", "suggest", "dailykos.com", "-o", "few.yaml", cwd=project)
+    assert few.returncode == 1
+    assert "only 2 documents of Daily Kos" in few.stderr and "at least 3" in few.stderr
+    assert not (project / "few.yaml").exists()

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..cleaning import clean_lines, rulebook_for
 from ..config import Config
 from ..errors import InputError
+from ..filters.language import detect_language
 from ..models import Capture, Document
 from ..sources import sources_of
 
@@ -35,7 +36,8 @@ def exemplar_captures(files: list[Path]) -> list[Capture]:
 def load_exemplars(
     config: Config, files: list[Path] | None = None
 ) -> tuple[list[Document], list[str]]:
-    """The cleaned exemplars, and a line for each file that could not be used."""
+    """The cleaned exemplars with their language, and a line for each file that could not
+    be used."""
     docs, problems = [], []
     book = rulebook_for(config)
     for path in exemplar_files(config) if files is None else files:
@@ -47,5 +49,5 @@ def load_exemplars(
         if not doc.text.strip():
             problems.append(f"{path}: not used as an exemplar: no text left after cleaning")
             continue
-        docs.append(doc)
+        docs.append(doc.replace(language=detect_language(doc.text)))  # as `scrape clean` does
     return docs, problems

@@ -3,12 +3,15 @@ date window, prefiltered by the exemplars' salient terms.
 
 Where an exemplar's publisher dates its urls (`/2012/02/07/slug`), the query is the
 url prefix of each month in the window; otherwise it is the whole domain, restricted to
-the window by capture date. An exemplar with no date gets a domain-wide query with no
-window; one with no known site gets none. Each such gap is a note, never an error.
+the window by capture date. An exemplar with no date of its own or in its text is looked
+for in the archive by its title (dating.py): its capture's url, or the capture's date,
+dates it. One still undated gets a domain-wide query with no window; one with no known
+site gets none. Each such gap is a note, never an error.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,6 +24,7 @@ from ..cleaning import parse_date, rulebook_for
 from ..config import Config
 from ..errors import ConfigError
 from ..models import Document
+from .dating import OwnCapture, find_own_captures
 from .relevance import RelevanceModel
 from .terms import background_language
 
@@ -34,6 +38,7 @@ _DATE_IN_TEXT = re.compile(
     r"|\b\d{4}-\d{2}-\d{2}\b"
 )
 _FILTER = ["statuscode:200", "mimetype:text/html"]
+_UNDATED = "no date: a domain-wide query without a date window"
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,7 @@ def _date_of(doc: Document) -> tuple[date | None, str]:
     found = [d for m in _DATE_IN_TEXT.finditer(doc.text) if (d := parse_date(m.group()))]
     if found:
         return max(found), "its date is the latest one mentioned in its text"
-    return None, "no date: a domain-wide query without a date window"
+    return None, _UNDATED
 
 
 def _site_of(doc: Document, domains: dict[str, list[str]]) -> tuple[str | None, str]:
@@ -114,48 +119,75 @@ def _months(start: date, end: date) -> list[tuple[int, int]]:
     return out
 
 
-def _query(doc: Document, site: str, when: date | None, days: int) -> Query:
+def _query(url: str | None, site: str, when: date | None, days: int) -> Query:
     if when is None:
         return Query((site,), "domain", None, None)
     start, end = when - timedelta(days=days), when + timedelta(days=days)
-    path = urlsplit(doc.url).path if doc.url else ""
-    if _DATED_PATH.match(path):
-        host = urlsplit(doc.url).hostname or site
+    path = urlsplit(url).path if url else ""
+    if url and _DATED_PATH.match(path):
+        host = urlsplit(url).hostname or site
         prefixes = tuple(f"{host}/{y:04}/{m:02}/" for y, m in _months(start, end))
         return Query(prefixes, "prefix", None, None)
     return Query((site,), "domain", start, end)
 
 
 def make_plan(config: Config, exemplars: list[Document], model: RelevanceModel | None) -> Plan:
-    """A query per exemplar, merged per publisher where windows overlap."""
+    """A query per exemplar, merged per publisher where windows overlap. An exemplar with
+    no date is looked for in `discover.archive` (dating.py), which may date it."""
     book = rulebook_for(config)
     domains = {
         name: [d for f in files for d in f.rules.domains] for name, files in book.publishers.items()
     }
-    notes: list[str] = []
-    plans: dict[str, PublisherPlan] = {}
+    notes: dict[str, list[str]] = {doc.id: [] for doc in exemplars}
+    sites: dict[str, str] = {}
     for doc in exemplars:
         if background_language(doc.language) is None:
-            notes.append(
-                f"{doc.id}: language {doc.language or 'unknown'} has no background word list;"
+            notes[doc.id].append(
+                f"language {doc.language or 'unknown'} has no background word list;"
                 " its words are weighted as English"
             )
         site, why = _site_of(doc, domains)
-        if why:
-            notes.append(f"{doc.id}: {why}")
-        if site is None:
+        notes[doc.id] += [why] if why else []
+        if site is not None:
+            sites[doc.id] = site
+    undated = {
+        doc.id: (sites[doc.id], doc.title)
+        for doc in exemplars
+        if doc.id in sites and doc.title and _date_of(doc)[0] is None
+    }
+    own = find_own_captures(config.discover.archive, config.fetch, undated) if undated else {}
+    plans: dict[str, PublisherPlan] = {}
+    for doc in exemplars:
+        if (site := sites.get(doc.id)) is None:
             continue
         when, why = _date_of(doc)
-        if why:
-            notes.append(f"{doc.id}: {why}")
+        url = doc.url
+        if doc.id in own:
+            when, url, why = _dated_by_archive(own[doc.id])
+        notes[doc.id] += [why] if why else []
         plan = plans.setdefault(site, PublisherPlan(doc.publisher or site, site))
         plan.exemplars.append(doc.id)
-        plan.queries.append(_query(doc, site, when, config.discover.window_days))
+        plan.queries.append(_query(url, site, when, config.discover.window_days))
     for plan in plans.values():
         plan.queries = _merge_queries(plan.queries)
     terms = [t for t, _ in model.salient] if model else []
     archive = config.discover.archive.model_dump()
-    return Plan(sorted(plans.values(), key=lambda p: p.domain), terms, notes, archive)
+    lines = [f"{doc_id}: {note}" for doc_id, said in notes.items() for note in said]
+    return Plan(sorted(plans.values(), key=lambda p: p.domain), terms, lines, archive)
+
+
+def _dated_by_archive(found: OwnCapture | str | None) -> tuple[date | None, str | None, str]:
+    """(date, url, note) from the exemplar's own capture, or why it stays undated."""
+    if isinstance(found, OwnCapture):
+        dated = f"dated {found.published}"
+        how = (
+            f"{dated} by the url of" if found.dated_by_url else f"{dated}, the day of the first of"
+        )
+        note = f"no date in it: {how} its captures in the archive, {found.url}"
+        return found.published, found.url, note
+    if isinstance(found, str):
+        return None, None, f"{_UNDATED} (the archive could not be asked to date it: {found})"
+    return None, None, f"{_UNDATED} (no url naming its title in the archive)"
 
 
 def _merge_queries(queries: list[Query]) -> list[Query]:
@@ -185,6 +217,8 @@ def merge_into_config(path: Path, entries: list[dict[str, Any]]) -> int:
 
     yaml = YAML()
     yaml.preserve_quotes = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)  # `sources:` then `  - seeds:`, as shipped
     data = yaml.load(path.read_text(encoding="utf-8")) if path.exists() else None
     if data is None:
         data = {}
@@ -196,10 +230,26 @@ def merge_into_config(path: Path, entries: list[dict[str, Any]]) -> int:
     added = [e for e in entries if e not in existing]
     if data["sources"] is None:
         data["sources"] = []
-    data["sources"].extend(added)
-    with open(path, "w", encoding="utf-8") as f:
-        yaml.dump(data, f)
+    data["sources"].extend(_flow(e) for e in added)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    # ruamel leaves a space at the end of each wrapped line of a flow list
+    path.write_text(out.getvalue().replace(", \n", ",\n"), encoding="utf-8")
     return len(added)
+
+
+def _flow(node: Any) -> Any:
+    """The entry with its lists in flow style, `[a, b, c]` on wrapped lines: forty salient
+    terms one a line would bury the rest of config.yaml."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    if isinstance(node, dict):
+        return {k: _flow(v) for k, v in node.items()}
+    if isinstance(node, list):
+        seq = CommentedSeq(node)
+        seq.fa.set_flow_style()
+        return seq
+    return node
 
 
 def _plain(node: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,10 +24,21 @@ __all__ = ["Discovery", "PublisherCounts", "discover", "publisher_counts", "scor
 
 @dataclass
 class Discovery:
+    """The exemplars and their model; the plan is made when first asked for, since
+    making it may ask the archive (to date an exemplar) and `--explain` needs none."""
+
+    config: Config
     exemplars: list[Document]
     model: RelevanceModel
-    plan: Plan
-    notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @cached_property
+    def plan(self) -> Plan:
+        return make_plan(self.config, self.exemplars, self.model)
+
+    @property
+    def notes(self) -> list[str]:
+        return self.problems + self.plan.notes
 
 
 @dataclass
@@ -48,9 +60,7 @@ def discover(config: Config, files: list[Path] | None = None) -> Discovery:
     docs, problems = load_exemplars(config, files)
     if not docs:
         raise InputError(f"no usable exemplars among {len(files)} files: " + "; ".join(problems))
-    model = build_model(docs, config.discover.terms)
-    plan = make_plan(config, docs, model)
-    return Discovery(docs, model, plan, problems + plan.notes)
+    return Discovery(config, docs, build_model(docs, config.discover.terms), problems)
 
 
 def score_target(

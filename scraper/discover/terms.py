@@ -2,13 +2,17 @@
 
 The background is wordfreq's word lists (shipped in its wheel, read offline): a word's
 weight is how rare it is in general text, so "Tartus" and "Assad" outweigh "said" and
-"government" whatever the exemplars are. Salient terms are rare words the exemplars share.
+"government" whatever the exemplars are. Stopwords weigh nothing: per language, jusText's
+stoplist (installed with trafilatura; function words and the words any text uses) and the
+names of the days and months (CLDR, through babel). Salient terms are names and rare words
+the exemplars share; news vocabulary ("officials", "reported", "talks") is not one of them.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
@@ -17,14 +21,24 @@ __all__ = [
     "background_language",
     "rarity",
     "salient_terms",
+    "stopwords",
     "tokens",
     "url_has_terms",
 ]
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_NOUNS_CAPITALISED = frozenset({"de", "lb"})  # a capital says nothing of a name there
 _JOINED = re.compile(r"[A-Za-z][-_][A-Za-z]")  # words joined into a slug
 _MAX_ZIPF = 8.0  # a word's rarity is 8 minus its Zipf frequency (log10 per billion words)
 _SALIENT_RATIO = math.log(20)  # salient: 20 times more frequent than in general text
+# A word more common than this in general text (one in 30,000 words) is everyday or news
+# vocabulary ("officials", "reported", "talks": frequent in any news, whatever its topic)
+# unless it names something ("Russia", "Moscow"): such a word is never salient.
+_EVERYDAY_ZIPF = 4.5
+# Endings that make a word of another ("reporters", "reportedly": "report", "reported"):
+# a word whose stem is everyday is everyday too. Languages not listed are judged as written.
+_INFLECTIONS = {"en": ("edly", "ers", "est", "ing", "ly", "er", "ed", "es", "s")}
+_SENTENCES = re.compile(r"(?<=[.!?…:;])\s+|\n")
 
 
 @lru_cache(maxsize=1)
@@ -55,31 +69,89 @@ def rarity(word: str, language: str = "en") -> float:
     return max(0.0, _MAX_ZIPF - zipf_frequency(word, language))
 
 
-def salient_terms(
-    texts: Iterable[list[str]], language: str = "en", n: int = 20
-) -> list[tuple[str, float]]:
-    """The `n` words most characteristic of the exemplars, with their weights.
+@lru_cache(maxsize=32)
+def stopwords(language: str = "en") -> frozenset[str]:
+    """Words that say nothing of a topic in `language`: jusText's stoplist for it, and the
+    names of the days and months in every form CLDR has (empty for a language neither has)."""
+    import justext
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import get_day_names, get_month_names
 
-    weight = (exemplars that use the word) × log(its share of the exemplars' words / its
-    share of general text): "Russia", used by every exemplar and far more often than in
-    general text, beats "Tuesday" (used by several, but common anyway) and a rare word only
-    one exemplar uses once.
+    try:
+        locale = Locale.parse(language)
+    except (ValueError, UnknownLocaleError):
+        return frozenset()
+    words: set[str] = set()
+    english = unicodedata.normalize("NFKD", locale.english_name or "")
+    english = english.encode("ascii", "ignore").decode()  # "Norwegian Bokmål" -> "...Bokmal"
+    lists = justext.get_stoplists()
+    for name in (english.replace(" ", "_"), english.split(" ")[0]):  # "Haitian Creole"
+        if name in lists:
+            words.update(w for entry in justext.get_stoplist(name) for w in tokens(entry))
+            break
+    for names in (get_day_names, get_month_names):
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                found = names(width, context=context, locale=locale).values()
+                words.update(w for name in found for w in tokens(name))
+    return frozenset(words)
+
+
+def _name_shares(texts: Iterable[str]) -> dict[str, float]:
+    """For each word, the share of its uses inside a sentence that are capitalised: 1.0
+    for "Assad" and "Moscow", 0 for "regime" (a sentence's first word says nothing)."""
+    capitalised: Counter[str] = Counter()
+    inside: Counter[str] = Counter()
+    for text in texts:
+        for sentence in _SENTENCES.split(text):
+            for word in _WORD.findall(sentence)[1:]:
+                inside[word.casefold()] += 1
+                capitalised[word.casefold()] += word[0].isupper()
+    return {w: capitalised[w] / n for w, n in inside.items()}
+
+
+def _everyday(word: str, language: str) -> bool:
+    """Whether the word, or its stem ("reporters" -> "report"), is everyday or news
+    vocabulary: more common than _EVERYDAY_ZIPF in general text."""
+    stems = (word[: -len(end)] for end in _INFLECTIONS.get(language, ()) if word.endswith(end))
+    forms = [word, *(stem for stem in stems if len(stem) >= 4)]
+    return any(_MAX_ZIPF - rarity(form, language) > _EVERYDAY_ZIPF for form in forms)
+
+
+def salient_terms(
+    texts: Iterable[str], language: str = "en", n: int = 20
+) -> list[tuple[str, float]]:
+    """The `n` words most characteristic of the exemplars (their texts), with weights.
+
+    A candidate is 20 times more frequent in the exemplars than in general text, used by
+    two of them or more (a word one exemplar uses is not what they share), not a stopword,
+    and a name or a word rarer than everyday and news vocabulary. Its weight =
+    (exemplars that use it) × log(its share of the exemplars' words / its share of general
+    text) × (1 + the share of its uses that are capitalised): "Russia", used by every
+    exemplar, beats "Tuesday" (a stopword), "officials" (common in any news) and a name
+    only one exemplar mentions.
     """
+    texts = list(texts)
+    stop = stopwords(language)
+    names = {} if language in _NOUNS_CAPITALISED else _name_shares(texts)
     uses: Counter[str] = Counter()
     spread: Counter[str] = Counter()
-    for words in texts:
-        counts = Counter(words)
+    for text in texts:
+        counts = Counter(tokens(text))
         uses.update(counts)
         spread.update(counts.keys())
     total = sum(uses.values()) or 1
+    shared = min(2, len(texts))
     scored = []
     for word, count in uses.items():
-        if len(word) < 3:
+        if len(word) < 3 or word in stop or spread[word] < shared:
             continue
-        background = 10 ** (max(_MAX_ZIPF - rarity(word, language), 1.0) - 9)
-        ratio = math.log((count / total) / background)
+        name = names.get(word, 0.0)
+        if name < 0.5 and _everyday(word, language):
+            continue
+        ratio = math.log((count / total) / 10 ** (max(_MAX_ZIPF - rarity(word, language), 1) - 9))
         if ratio > _SALIENT_RATIO:
-            scored.append((word, round(spread[word] * ratio, 3)))
+            scored.append((word, round(spread[word] * ratio * (1 + name), 3)))
     scored.sort(key=lambda t: (-t[1], t[0]))
     return scored[:n]
 
