@@ -20,8 +20,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ..cleaning import date_from_url
 from ..config import ArchiveEndpoints, FetchConfig
-from ..dates import date_from_url
 from ..errors import FetchError
 from ..fetch.client import Fetcher
 from ..sources.cdx import parse_cdx, query_index, refine
