@@ -11,6 +11,13 @@ from scraper.package import FEATURES, load_versions
 from scraper.package.shards import group_of
 from scraper.pipeline import run_clean
 
+NEW_ARTICLE = (
+    "Russian Navy Leaves Tartus\n\nThe last Russian ships left the Syrian port of Tartus on Friday, "
+    "officials said, ending a presence that had lasted for decades and had been the subject of long talks. "
+    "The ministry said the ships would sail to the Black Sea fleet base in Sevastopol, and that no "
+    "personnel would remain at the facility, which had been used for repairs and resupply since 1971.\n"
+)
+
 
 def test_scrape_clean_on_the_seeds_writes_a_loadable_version(project):
     result = scrape("clean", cwd=project)
@@ -99,12 +106,7 @@ def test_a_rule_change_makes_a_patch_version_and_the_old_one_still_loads(project
 
 def test_adding_a_document_is_a_minor_version_and_version_can_be_forced(project):
     assert scrape("clean", cwd=project).returncode == 0
-    (project / "seeds" / "005_new.txt").write_text(
-        "Russian Navy Leaves Tartus\n\nThe last Russian ships left the Syrian port of Tartus on Friday, "
-        "officials said, ending a presence that had lasted for decades and had been the subject of long talks. "
-        "The ministry said the ships would sail to the Black Sea fleet base in Sevastopol, and that no "
-        "personnel would remain at the facility, which had been used for repairs and resupply since 1971.\n"
-    )
+    (project / "seeds" / "005_new.txt").write_text(NEW_ARTICLE)
     result = scrape("clean", cwd=project)
     assert "new version v1.1.0" in result.stderr
     assert load(project / "dataset").num_rows == 6
@@ -115,6 +117,39 @@ def test_adding_a_document_is_a_minor_version_and_version_can_be_forced(project)
     assert load(project / "dataset").num_rows == 5
     bad = scrape("clean", "--version", "2.0.0", cwd=project)
     assert bad.returncode == 1 and "must be above the latest, 3.0.0" in bad.stderr
+
+
+def test_a_forced_number_makes_no_version_when_nothing_changed(project):
+    assert scrape("clean", cwd=project).returncode == 0
+    before = tree_digest(project / "dataset")
+    result = scrape("clean", "--version", "2.0.0", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "unchanged: latest is v1.0.0" in result.stderr
+    assert tree_digest(project / "dataset") == before
+
+
+def test_relevance_read_back_as_float32_is_not_a_change(project):
+    """Rows cleaned now are compared with the last version as parquet stores them: a
+    score of 0.7398 comes back as 0.73979997… and is the same score."""
+    (project / "exemplars").mkdir()
+    for seed in sorted((project / "seeds").glob("00[34]_*.txt")):
+        shutil.copy(seed, project / "exemplars" / seed.name)
+    cfg = project / "config.yaml"
+    cfg.write_text(cfg.read_text() + "discover: {exemplars: ['exemplars/*.txt']}\n")
+    assert scrape("clean", cwd=project).returncode == 0
+    assert all(r["relevance"] is not None for r in load(project / "dataset"))
+    (project / "seeds" / "005_new.txt").write_text(NEW_ARTICLE)
+    result = scrape("clean", "--version", "2.0.0", cwd=project)
+    assert "new version v2.0.0" in result.stderr, result.stderr
+    latest = load_versions(project / "dataset")[-1]
+    assert {k: latest.changes[k] for k in ("added", "removed", "changed")} == {
+        "added": 1,
+        "removed": 0,
+        "changed": 0,
+    }
+    assert "1 added, 0 removed, 0 changed" in (project / "dataset" / "CHANGELOG.md").read_text()
+    diff = json.loads(scrape("diff", "1.0.0", "--json", cwd=project).stdout)
+    assert (len(diff["added"]), len(diff["changed"])) == (1, 0)
 
 
 def test_bad_documents_are_skipped_and_reported(project):

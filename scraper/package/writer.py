@@ -159,16 +159,23 @@ def _build_time() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _forced_version(prev: VersionRecord | None, forced: str | None) -> str | None:
+    """The number asked for with --version, checked before any document is cleaned."""
+    if forced is None:
+        return None
+    wanted = parse_semver(forced)
+    if prev and wanted <= parse_semver(prev.version):
+        raise DatasetError(f"--version {forced}: must be above the latest, {prev.version}")
+    return "{}.{}.{}".format(*wanted)
+
+
 def _choose_version(
     prev: VersionRecord | None, schema: str, diff: Diff, forced: str | None, *, blind: bool
 ) -> str:
     """The next number; `blind`: part of `prev` was missing, so documents may have been
     added or removed unseen, and a minor version is the safe guess."""
     if forced:
-        wanted = parse_semver(forced)
-        if prev and wanted <= parse_semver(prev.version):
-            raise DatasetError(f"--version {forced}: must be above the latest, {prev.version}")
-        return "{}.{}.{}".format(*wanted)
+        return forced
     return next_version(
         prev.version if prev else None,
         schema=prev is not None and prev.schema_sha256 != schema,
@@ -192,6 +199,8 @@ def write_version(
 ) -> Outcome:
     """Stream rows into shards and record a new version if the content changed.
 
+    `force_version` numbers that version; it makes none when nothing changed.
+
     A version whose shard files went missing does not stop the run: rows are compared with
     what is left of the latest version, a missing shard these rows make again (same
     content, same name) is put back, and versions still missing shards are reported in
@@ -200,6 +209,7 @@ def write_version(
     check_writable(root)
     records = load_versions(root)
     prev = records[-1] if records else None
+    forced = _forced_version(prev, force_version)
     damaged = missing_shards(root, records)
     builder = DiffBuilder(summaries(root, prev.shards_on_disk(root)) if prev else {})
     counts = _Counts()
@@ -216,15 +226,16 @@ def write_version(
     rebuilt = sorted(set(chain(*damaged.values())) - set(chain(*broken.values())))
     new_paths = [s.path for s in shards]
     schema = schema_digest()
-    unchanged = prev is not None and new_paths == prev.shard_paths and prev.schema_sha256 == schema
-    if unchanged and force_version is None:
-        render_docs(root, records, name=name, license=license)
-        _collect_garbage(root, records)
-        return Outcome(None, prev.version, Diff(), rebuilt, broken)
     blind = prev is not None and prev.version in broken
     if prev is not None and prev.version in damaged and not blind:
         diff = diff_shards(root, prev.shard_paths, new_paths)  # its missing part is back
-    version = _choose_version(prev, schema, diff, force_version, blind=blind)
+    if prev is not None and not blind and prev.schema_sha256 == schema and diff.empty:
+        # Nothing to version, whatever number was asked for; shards that differ only in
+        # their bytes (another pyarrow, another rows_per_shard) are not kept either.
+        render_docs(root, records, name=name, license=license)
+        _collect_garbage(root, records)
+        return Outcome(None, prev.version, Diff(), rebuilt, broken)
+    version = _choose_version(prev, schema, diff, forced, blind=blind)
     changes = _changes(diff, prev.rules_sha256 if prev else {}, rules_sha256)
     if blind:  # the documents of these shards could not be compared
         changes["compared_without"] = broken[prev.version]
