@@ -270,7 +270,7 @@ def _run_clean(
         license=config.dataset.license,
         rows_per_shard=config.dataset.rows_per_shard,
         config_sha256=config.digest(),
-        rules_sha256=book.digests(),
+        rules_sha256=book.digests(config.base_dir),
         code_version=code_version(),
         force_version=force_version,
         run=lambda: {

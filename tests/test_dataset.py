@@ -81,7 +81,8 @@ def test_a_rule_change_makes_a_patch_version_and_the_old_one_still_loads(project
     assert "mt-agencies +1" in changelog
     versions = load_versions(project / "dataset")
     assert [v.version for v in versions] == ["1.0.0", "1.0.1"]
-    assert "local.yaml" in " ".join(versions[1].changes["rules_changed"])
+    assert versions[1].changes["rules_changed"] == ["local.yaml"]  # as config.yaml says it
+    assert "Rule files changed: `local.yaml`." in changelog
     changed_rows = {d["id"]: d["fields"] for d in versions[1].changes["documents"]["changed"]}
     assert changed_rows == {  # both Moscow Times rows now name the user's rule file too
         "002_35d9d13e12187506": ["removed", "rule_version", "text"],
@@ -102,6 +103,23 @@ def test_a_rule_change_makes_a_patch_version_and_the_old_one_still_loads(project
     untouched = {group_of(r) for r in rows.values()} - touched
     shared_shards = set(versions[0].shard_paths) & set(versions[1].shard_paths)
     assert len(shared_shards) == len(untouched) > 0  # unchanged groups are shared, not copied
+
+
+def test_rule_files_are_recorded_by_their_path_from_the_config(tmp_path):
+    """versions.json names a user's rule file as config.yaml does, wherever the project
+    is; a copy of a packaged file is told apart from it."""
+    from scraper.rules.engine import load_rulebook, packaged_rule_files
+
+    project, outside = tmp_path / "project", tmp_path / "shared"
+    for folder in (project / "rules", outside):
+        folder.mkdir(parents=True)
+    files = [project / "rules" / "mine.yaml", outside / "theirs.yaml", project / "dailykos.yaml"]
+    for i, f in enumerate(files):
+        f.write_text(f"publisher: P{i}\nversions:\n  - id: v1\n")
+    keys = set(load_rulebook(files).digests(project))
+    assert {"rules/mine.yaml", "../shared/theirs.yaml", "./dailykos.yaml"} <= keys
+    assert {p.name for p in packaged_rule_files()} <= keys
+    assert not any(k.startswith("/") for k in keys)
 
 
 def test_adding_a_document_is_a_minor_version_and_version_can_be_forced(project):
