@@ -1,6 +1,7 @@
 """`scrape clean` writes a dataset version that the real `datasets.load_dataset` reads."""
 
 import json
+import re
 import shutil
 
 import pytest
@@ -94,8 +95,14 @@ def test_a_rule_change_makes_a_patch_version_and_the_old_one_still_loads(project
     assert any(d.startswith("-On Sunday, Russian") for d in diff["changed"][0]["text_diff"])
     listing = scrape("versions", cwd=project).stdout
     assert listing.index("v1.0.1") < listing.index("v1.0.0")
-    human = scrape("diff", "v1.0.0", cwd=project)
-    assert human.returncode == 0 and "removed spans by mt-agencies: +1" in human.stdout
+    human = scrape("diff", "v1.0.0", cwd=project)  # a table of counts, not a dict
+    assert human.returncode == 0 and "v1.0.0 → v1.0.1" in human.stdout
+    assert re.search(r"changed\s*│\s*2\s*│", human.stdout) and "{" not in human.stdout
+    assert re.search(r"removed spans: mt-agencies\s*│\s*\+1\s*│", human.stdout)
+    assert "002_35d9d13e12187506" not in human.stdout
+    details = scrape("diff", "v1.0.0", "--details", cwd=project).stdout
+    assert re.search(r"changed\s*│\s*002_35d9d13e12187506\s*│\s*Russia Seeking", details)
+    assert "-On Sunday, Russian news agencies" in details
     unknown = scrape("diff", "9.9.9", cwd=project)
     assert unknown.returncode == 1 and "no version 9.9.9 (versions: 1.0.0, 1.0.1)" in unknown.stderr
     rows = {r["id"]: r for r in load(project / "dataset")}
