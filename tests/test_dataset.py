@@ -177,6 +177,18 @@ def test_relevance_read_back_as_float32_is_not_a_change(project):
     assert (len(diff["added"]), len(diff["changed"])) == (1, 0)
 
 
+def test_relevance_is_null_without_exemplars(project):
+    """No exemplars, no score: null, not 0.0, and filters.relevance.min_score drops nothing."""
+    cfg = project / "config.yaml"
+    text = cfg.read_text().replace("filters:\n", "filters:\n  relevance: {min_score: 0.5}\n")
+    cfg.write_text(text + "discover: {exemplars: []}\n")
+    result = scrape("clean", cwd=project)
+    assert result.returncode == 0, result.stderr
+    rows = list(load(project / "dataset"))
+    assert len(rows) == 5
+    assert {(r["relevance"], r["nearest_exemplar"]) for r in rows} == {(None, None)}
+
+
 def test_bad_documents_are_skipped_and_reported(project):
     seeds = project / "seeds"
     (seeds / "empty.txt").write_bytes(b"")
