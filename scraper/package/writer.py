@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DatasetError, storage_errors
-from .card import render_card
+from .card import CardSettings, render_card
 from .changelog import render_changelog
 from .diff import Diff, DiffBuilder, Summary, summarize
 from .files import TMP_MARK, atomic_write, check_writable, is_leftover
@@ -54,12 +54,15 @@ class Outcome:
 
 
 class _Counts:
-    """Counts per source, publisher, language and removed kind, gathered as rows stream by."""
+    """Counts per source, publisher, language, page type and removed kind, nulls per
+    column and truncated rows, gathered as rows stream by (the card states them)."""
 
     def __init__(self) -> None:
         self.by: dict[str, Counter[str]] = {
-            k: Counter() for k in ("source", "publisher", "language", "removed_kind")
+            k: Counter() for k in ("source", "publisher", "language", "page_type", "removed_kind")
         }
+        self.null: Counter[str] = Counter({name: 0 for name in FEATURES})
+        self.truncated = 0
         self.first: str | None = None
         self.last: str | None = None
         self.captured: tuple[str, str] | None = None
@@ -68,6 +71,9 @@ class _Counts:
         self.by["source"][row["source"]] += 1
         self.by["publisher"][row["publisher"] or "unknown"] += 1
         self.by["language"][row["language"] or "unknown"] += 1
+        self.by["page_type"][row["page_type"] or "unknown"] += 1
+        self.null.update(k for k, v in row.items() if v is None)
+        self.truncated += bool(row["truncated"])
         self.by["removed_kind"].update(x["kind"] for x in row["removed"])
         if row.get("published"):
             day = str(row["published"])
@@ -87,6 +93,8 @@ class _Counts:
         out["captured"] = (
             dict(zip(("from", "to"), self.captured, strict=True)) if self.captured else {}
         )
+        out["null"] = dict(self.null)  # in column order
+        out["flags"] = {"truncated": self.truncated}
         return out
 
 
@@ -112,10 +120,10 @@ def _write_if_changed(path: Path, text: str) -> None:
         atomic_write(path, text)
 
 
-def render_docs(root: Path, records: list[VersionRecord], *, name: str, license: str) -> None:
+def render_docs(root: Path, records: list[VersionRecord], card: CardSettings) -> None:
     """(Re)write README.md and CHANGELOG.md from the version records."""
     if records:
-        _write_if_changed(root / "README.md", render_card(records, name=name, license=license))
+        _write_if_changed(root / "README.md", render_card(records, card, location=root.name))
         _write_if_changed(root / "CHANGELOG.md", render_changelog(records))
 
 
@@ -187,8 +195,7 @@ def write_version(
     rows: Iterable[dict[str, Any]],
     root: Path,
     *,
-    name: str,
-    license: str,
+    card: CardSettings,
     rows_per_shard: int,
     config_sha256: str,
     rules_sha256: dict[str, str],
@@ -232,7 +239,7 @@ def write_version(
     if prev is not None and not blind and prev.schema_sha256 == schema and diff.empty:
         # Nothing to version, whatever number was asked for; shards that differ only in
         # their bytes (another pyarrow, another rows_per_shard) are not kept either.
-        render_docs(root, records, name=name, license=license)
+        render_docs(root, records, card)
         _collect_garbage(root, records)
         return Outcome(None, prev.version, Diff(), rebuilt, broken)
     version = _choose_version(prev, schema, diff, forced, blind=blind)
@@ -257,6 +264,6 @@ def write_version(
     )
     records.append(record)
     save_versions(root, records)  # the commit point
-    render_docs(root, records, name=name, license=license)
+    render_docs(root, records, card)
     _collect_garbage(root, records)
     return Outcome(version, version, diff, rebuilt, broken)
