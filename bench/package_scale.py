@@ -55,6 +55,7 @@ def row(i: int, *, variant: int = 0) -> dict:
 
 
 def child(mode: str, n: int, folder: str, change: str) -> None:
+    from scraper.package.card import CardSettings
     from scraper.package.schema import SCHEMA
     from scraper.package.writer import write_version
 
@@ -82,8 +83,7 @@ def child(mode: str, n: int, folder: str, change: str) -> None:
         write_version(
             rows,
             Path(folder),
-            name="bench",
-            license="other",
+            card=CardSettings("bench"),
             rows_per_shard=5000,
             config_sha256="x",
             rules_sha256={},

@@ -24,8 +24,8 @@ from rich.table import Table
 
 from .config import Config, load_config
 from .errors import ScraperError
-from .package import load_versions
-from .package.history import diff_versions
+from .package import Diff, load_versions
+from .package.history import diff_versions, find_version
 from .pipeline import RunReport, count_captures, run_clean
 
 console = Console(stderr=True)
@@ -191,30 +191,59 @@ def versions(config: Config) -> None:
     Console().print(t if records else "no versions yet: run `scrape clean`")
 
 
+def _diff_summary(result: Diff, title: str) -> Table:
+    """Counts of documents added, removed and changed, and removed spans per rule."""
+    t = Table(title=title, show_header=False)
+    for label, n in result.counts().items():
+        t.add_row(label, str(n))
+    for rule, n in result.rule_totals().items():
+        t.add_row(f"removed spans: {rule}", f"{n:+d}")
+    return t
+
+
+def _diff_documents(result: Diff) -> Table:
+    """One row per document that differs: ids whole (to copy), titles wrapped."""
+    t = Table("change", "id", "title", "what changed")
+    for label, docs in (("added", result.added), ("removed", result.removed)):
+        for doc_id, title in docs:
+            t.add_row(label, doc_id, title or "", "")
+    for c in result.changed:
+        rules = ", ".join(f"{rule} {n:+d}" for rule, n in c.rules.items())
+        what = ", ".join(c.fields) + (f" (removed spans: {rules})" if rules else "")
+        t.add_row("changed", c.id, c.title or "", what)
+    t.columns[1].no_wrap = True
+    return t
+
+
 @cli.command()
 @config_option
 @click.argument("old")
 @click.argument("new", default="latest")
+@click.option(
+    "--details", is_flag=True, help="List the documents, with a short text diff of each change."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
-def diff(config: Config, old: str, new: str, as_json: bool) -> None:
-    """Show documents added, removed and changed between versions OLD and NEW."""
-    result = diff_versions(config.path(config.dataset.dir), old, new)
+def diff(config: Config, old: str, new: str, details: bool, as_json: bool) -> None:
+    """Count the documents added, removed and changed from version OLD to NEW."""
+    root = config.path(config.dataset.dir)
+    result = diff_versions(root, old, new)
     if as_json:
         click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
         return
-    out = Console()
-    out.print(f"[bold]{old} → {new}[/]: {result.counts()}")
-    for label, docs in (("added", result.added), ("removed", result.removed)):
-        for doc_id, title in docs:
-            out.print(
-                f"[{'green' if label == 'added' else 'red'}]{label}[/] {doc_id} {title or ''}"
-            )
+    out = Console(highlight=False)
+    names = " → ".join(f"v{find_version(root, name).version}" for name in (old, new))
+    summary = _diff_summary(result, names)
+    if not details and not result.empty:
+        summary.caption = "--details lists the documents"
+    out.print(summary)
+    if not details or result.empty:
+        return
+    out.print(_diff_documents(result))
     for c in result.changed:
-        out.print(f"[yellow]changed[/] {c.id} {c.title or ''}: {', '.join(c.fields)}")
-        for line in c.text_diff:
-            out.print(f"    {line}", markup=False, highlight=False)
-    for rule, n in result.rule_totals().items():
-        out.print(f"  removed spans by {rule}: {n:+d}")
+        if c.text_diff:
+            out.print(f"\n{c.id} {c.title or ''}", markup=False, style="bold")
+            for line in c.text_diff:
+                out.print(f"    {line}", markup=False)
 
 
 @cli.command()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .errors import ConfigError
 from .yamlfile import load_yaml, validate
@@ -28,11 +29,42 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
+_URL = re.compile(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$")
+_REPO_FILE = re.compile(r"^(?!/)(?!.*\.\.)[\w./-]+$")
+
+
 class DatasetConfig(_Strict):
     name: str = "news-corpus"
     dir: Path = Path("dataset")
     license: str = "other"
+    # With license `other`, the Hub wants the license named and linked (the card's YAML).
+    license_name: str | None = None
+    license_link: str | None = None
     rows_per_shard: int = Field(5000, ge=1)
+
+    @field_validator("license_name")
+    @classmethod
+    def _slug(cls, v: str | None) -> str | None:
+        if v is not None and not _SLUG.match(v):
+            raise ValueError(f"{v!r}: lowercase letters, digits, - and ., e.g. my-license-1.0")
+        return v
+
+    @field_validator("license_link")
+    @classmethod
+    def _link(cls, v: str | None) -> str | None:
+        if v is not None and not (_URL.match(v) or _REPO_FILE.match(v)):
+            raise ValueError(f"{v!r}: an http(s) url, or a file in the dataset such as LICENSE.md")
+        return v
+
+    @model_validator(mode="after")
+    def _named_only_when_other(self) -> DatasetConfig:
+        given = [k for k in ("license_name", "license_link") if getattr(self, k) is not None]
+        if given and self.license != "other":
+            raise ValueError(f"{' and '.join(given)}: only with license: other")
+        if len(given) == 1:
+            raise ValueError("license_name and license_link: give both (the Hub needs both)")
+        return self
 
 
 class SeedsSource(_Strict):

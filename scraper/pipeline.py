@@ -21,9 +21,10 @@ from .discover.exemplars import exemplar_captures, exemplar_files
 from .discover.relevance import RelevanceModel, build_model
 from .filters import FilterStage, build_stage
 from .filters.dedup import DEDUP_SETTINGS, Deduplicator, Duplicate
+from .filters.language import detector_name
 from .locks import OnWait, folder_lock
 from .models import Capture, Document, Dropped, Packed, SkippedInput
-from .package import Outcome, load_versions, write_version
+from .package import CardSettings, Outcome, load_versions, write_version
 from .package.shards import iter_rows
 from .parallel import clean_in_pool, clean_on_dask, default_workers
 from .sources import iter_store, sources_of
@@ -266,17 +267,17 @@ def _run_clean(
     report.outcome = write_version(
         (d.row() for d in docs),
         config.path(config.dataset.dir),
-        name=config.dataset.name,
-        license=config.dataset.license,
+        card=CardSettings.of(config.dataset),
         rows_per_shard=config.dataset.rows_per_shard,
         config_sha256=config.digest(),
-        rules_sha256=book.digests(),
+        rules_sha256=book.digests(config.base_dir),
         code_version=code_version(),
         force_version=force_version,
         run=lambda: {
             "inputs": report.seen,
             "documents": report.documents,
             "dropped": dict(sorted(report.dropped.items())),
+            "language_id": detector_name(),
             "dedup": {**DEDUP_SETTINGS, "threshold": config.filters.near_duplicates},
             "duplicates": [dataclasses.asdict(d) for d in report.duplicates[:_LISTED_DUPLICATES]],
             "failed": sorted(

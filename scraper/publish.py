@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .errors import PublishError
-from .package.card import render_card
+from .package.card import CardSettings, render_card
 from .package.changelog import render_changelog
 from .package.versions import load_versions, versions_json
 
@@ -71,11 +71,9 @@ def publish(
                 sent.update(rec.shard_paths)
                 continue
             history = records[: k + 1]
-            name, license = config.dataset.name, config.dataset.license
+            card = render_card(history, CardSettings.of(config.dataset), location=root.name)
             ops = [
-                CommitOperationAdd(
-                    "README.md", render_card(history, name=name, license=license).encode()
-                ),
+                CommitOperationAdd("README.md", card.encode()),
                 CommitOperationAdd("CHANGELOG.md", render_changelog(history).encode()),
                 CommitOperationAdd("versions.json", versions_json(history).encode()),
             ]

@@ -49,12 +49,35 @@ def test_shipped_config_is_valid(root):
         ("sources:\n  - ftp: {host: x}\n", r"c\.yaml:2: sources\[0\]\.ftp: unknown key"),
         ("fetch:\n  deadline: 0\n", r"c\.yaml:2: fetch\.deadline: Input should be greater than 0"),
         ("- just\n- a list\n", r"c\.yaml:1: the config must be a mapping"),
+        (
+            "dataset:\n  license_name: My License\n  license_link: LICENSE.md\n",
+            r"c\.yaml:2: dataset\.license_name: 'My License': lowercase letters",
+        ),
+        (
+            "dataset:\n  license_name: terms\n  license_link: 'see the site'\n",
+            r"c\.yaml:3: dataset\.license_link: 'see the site': an http\(s\) url, or a file",
+        ),
+        (
+            "dataset:\n  license: mit\n  license_name: terms\n  license_link: LICENSE.md\n",
+            r"c\.yaml:2: dataset: license_name and license_link: only with license: other",
+        ),
+        ("dataset:\n  license_name: terms\n", r"dataset: license_name and license_link: give both"),
     ],
 )
 def test_config_errors_name_file_line_and_key(tmp_path, text, message):
     with pytest.raises(ConfigError, match=message) as e:
         load_config(write(tmp_path, "c.yaml", text))
     assert "\n" not in str(e.value)
+
+
+def test_a_license_of_ones_own_is_named_and_linked(tmp_path):
+    text = "dataset:\n  license_name: news-terms-1.0\n  license_link: https://example.org/t\n"
+    d = load_config(write(tmp_path, "c.yaml", text)).dataset
+    assert (d.license, d.license_name, d.license_link) == (
+        "other",
+        "news-terms-1.0",
+        "https://example.org/t",
+    )
 
 
 def test_missing_config_file_named_explicitly(tmp_path):

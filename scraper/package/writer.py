@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DatasetError, storage_errors
-from .card import render_card
+from .card import CardSettings, render_card
 from .changelog import render_changelog
 from .diff import Diff, DiffBuilder, Summary, summarize
 from .files import TMP_MARK, atomic_write, check_writable, is_leftover
@@ -54,12 +54,15 @@ class Outcome:
 
 
 class _Counts:
-    """Counts per source, publisher, language and removed kind, gathered as rows stream by."""
+    """Counts per source, publisher, language, page type and removed kind, nulls per
+    column and truncated rows, gathered as rows stream by (the card states them)."""
 
     def __init__(self) -> None:
         self.by: dict[str, Counter[str]] = {
-            k: Counter() for k in ("source", "publisher", "language", "removed_kind")
+            k: Counter() for k in ("source", "publisher", "language", "page_type", "removed_kind")
         }
+        self.null: Counter[str] = Counter({name: 0 for name in FEATURES})
+        self.truncated = 0
         self.first: str | None = None
         self.last: str | None = None
         self.captured: tuple[str, str] | None = None
@@ -68,6 +71,9 @@ class _Counts:
         self.by["source"][row["source"]] += 1
         self.by["publisher"][row["publisher"] or "unknown"] += 1
         self.by["language"][row["language"] or "unknown"] += 1
+        self.by["page_type"][row["page_type"] or "unknown"] += 1
+        self.null.update(k for k, v in row.items() if v is None)
+        self.truncated += bool(row["truncated"])
         self.by["removed_kind"].update(x["kind"] for x in row["removed"])
         if row.get("published"):
             day = str(row["published"])
@@ -87,6 +93,8 @@ class _Counts:
         out["captured"] = (
             dict(zip(("from", "to"), self.captured, strict=True)) if self.captured else {}
         )
+        out["null"] = dict(self.null)  # in column order
+        out["flags"] = {"truncated": self.truncated}
         return out
 
 
@@ -112,10 +120,10 @@ def _write_if_changed(path: Path, text: str) -> None:
         atomic_write(path, text)
 
 
-def render_docs(root: Path, records: list[VersionRecord], *, name: str, license: str) -> None:
+def render_docs(root: Path, records: list[VersionRecord], card: CardSettings) -> None:
     """(Re)write README.md and CHANGELOG.md from the version records."""
     if records:
-        _write_if_changed(root / "README.md", render_card(records, name=name, license=license))
+        _write_if_changed(root / "README.md", render_card(records, card, location=root.name))
         _write_if_changed(root / "CHANGELOG.md", render_changelog(records))
 
 
@@ -159,16 +167,23 @@ def _build_time() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _forced_version(prev: VersionRecord | None, forced: str | None) -> str | None:
+    """The number asked for with --version, checked before any document is cleaned."""
+    if forced is None:
+        return None
+    wanted = parse_semver(forced)
+    if prev and wanted <= parse_semver(prev.version):
+        raise DatasetError(f"--version {forced}: must be above the latest, {prev.version}")
+    return "{}.{}.{}".format(*wanted)
+
+
 def _choose_version(
     prev: VersionRecord | None, schema: str, diff: Diff, forced: str | None, *, blind: bool
 ) -> str:
     """The next number; `blind`: part of `prev` was missing, so documents may have been
     added or removed unseen, and a minor version is the safe guess."""
     if forced:
-        wanted = parse_semver(forced)
-        if prev and wanted <= parse_semver(prev.version):
-            raise DatasetError(f"--version {forced}: must be above the latest, {prev.version}")
-        return "{}.{}.{}".format(*wanted)
+        return forced
     return next_version(
         prev.version if prev else None,
         schema=prev is not None and prev.schema_sha256 != schema,
@@ -180,8 +195,7 @@ def write_version(
     rows: Iterable[dict[str, Any]],
     root: Path,
     *,
-    name: str,
-    license: str,
+    card: CardSettings,
     rows_per_shard: int,
     config_sha256: str,
     rules_sha256: dict[str, str],
@@ -192,6 +206,8 @@ def write_version(
 ) -> Outcome:
     """Stream rows into shards and record a new version if the content changed.
 
+    `force_version` numbers that version; it makes none when nothing changed.
+
     A version whose shard files went missing does not stop the run: rows are compared with
     what is left of the latest version, a missing shard these rows make again (same
     content, same name) is put back, and versions still missing shards are reported in
@@ -200,6 +216,7 @@ def write_version(
     check_writable(root)
     records = load_versions(root)
     prev = records[-1] if records else None
+    forced = _forced_version(prev, force_version)
     damaged = missing_shards(root, records)
     builder = DiffBuilder(summaries(root, prev.shards_on_disk(root)) if prev else {})
     counts = _Counts()
@@ -216,15 +233,16 @@ def write_version(
     rebuilt = sorted(set(chain(*damaged.values())) - set(chain(*broken.values())))
     new_paths = [s.path for s in shards]
     schema = schema_digest()
-    unchanged = prev is not None and new_paths == prev.shard_paths and prev.schema_sha256 == schema
-    if unchanged and force_version is None:
-        render_docs(root, records, name=name, license=license)
-        _collect_garbage(root, records)
-        return Outcome(None, prev.version, Diff(), rebuilt, broken)
     blind = prev is not None and prev.version in broken
     if prev is not None and prev.version in damaged and not blind:
         diff = diff_shards(root, prev.shard_paths, new_paths)  # its missing part is back
-    version = _choose_version(prev, schema, diff, force_version, blind=blind)
+    if prev is not None and not blind and prev.schema_sha256 == schema and diff.empty:
+        # Nothing to version, whatever number was asked for; shards that differ only in
+        # their bytes (another pyarrow, another rows_per_shard) are not kept either.
+        render_docs(root, records, card)
+        _collect_garbage(root, records)
+        return Outcome(None, prev.version, Diff(), rebuilt, broken)
+    version = _choose_version(prev, schema, diff, forced, blind=blind)
     changes = _changes(diff, prev.rules_sha256 if prev else {}, rules_sha256)
     if blind:  # the documents of these shards could not be compared
         changes["compared_without"] = broken[prev.version]
@@ -246,6 +264,6 @@ def write_version(
     )
     records.append(record)
     save_versions(root, records)  # the commit point
-    render_docs(root, records, name=name, license=license)
+    render_docs(root, records, card)
     _collect_garbage(root, records)
     return Outcome(version, version, diff, rebuilt, broken)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -197,10 +198,21 @@ class RuleBook:
             for name, files in self.publishers.items()
         }
 
-    def digests(self) -> dict[str, str]:
-        """sha256 of every rule file, for versions.json (packaged ones by file name)."""
-        packaged = {str(p) for p in packaged_rule_files()}
-        return {(Path(f.path).name if f.path in packaged else f.path): f.sha256 for f in self.files}
+    def digests(self, base: Path | None = None) -> dict[str, str]:
+        """sha256 of every rule file, for versions.json: packaged ones by file name, the
+        user's by their path from `base` (the config's folder), so that the record names
+        them as config.yaml does and does not change when the project folder moves."""
+        packaged = {str(p): p.name for p in packaged_rule_files()}
+
+        def key(path: str) -> str:
+            if path in packaged:
+                return packaged[path]
+            if base is None or not Path(path).is_absolute():
+                return path
+            rel = Path(os.path.relpath(path, base)).as_posix()
+            return f"./{rel}" if rel in packaged.values() else rel  # a copy of a packaged file
+
+        return {key(f.path): f.sha256 for f in self.files}
 
     def publisher_for(self, url: str | None, text: str) -> str | None:
         """The publisher: by url domain first, else by the most text signatures found."""
