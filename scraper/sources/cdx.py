@@ -14,7 +14,6 @@ its rows (`Listings`) for the run summary.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
@@ -22,6 +21,7 @@ from urllib.parse import urlencode
 from ..errors import FetchError
 from ..fetch.client import Fetcher
 from ..models import Listing
+from ..syntax import cdx_filter
 
 __all__ = ["Listings", "Paging", "parse_cdx", "query_index", "refine"]
 
@@ -51,10 +51,8 @@ def parse_cdx(text: str) -> tuple[list[dict[str, Any]], str | None]:
 
 
 def _matcher(spec: str):
-    negate = spec.startswith("!")
-    field, _, pattern = spec.lstrip("!").partition(":")
+    negate, field, rx = cdx_filter(spec)  # checked when the config was loaded
     field = _ALIASES.get(field, field)
-    rx = re.compile(pattern)
 
     def ok(row: dict[str, Any]) -> bool:
         return bool(rx.fullmatch(str(row.get(field, "")))) != negate
