@@ -6,6 +6,9 @@ then close them), list every source into the run state (sqlite), then fetch only
 still `listed`, each written to the WARC store and fsynced before it is marked `fetched`.
 A run that fails leaves its file open for the next run's recovery. One run at a time per
 work_dir: `collect` holds its lock (`scraper.locks`).
+
+A source whose listing fails (an unreachable index, an answer that is not CDX) is named in
+`errors` and the other sources go on; `scrape collect` exits 1 at the end.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .config import Config
-from .errors import FetchError, Skip
+from .errors import FetchError, ScraperError, Skip
 from .fetch import Fetcher, State, WarcStore
 from .filters.url_terms import PREFILTERED, ruled_out
 from .locks import OnWait, folder_lock
@@ -39,20 +42,32 @@ class CollectReport:
     pending: list[Listing] = field(default_factory=list)  # with --dry-run: what would be fetched
     reasons: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)  # listings cut short (index paging)
+    errors: list[str] = field(default_factory=list)  # sources whose listing failed, by key
 
 
-async def _list(config: Config, fetcher: Fetcher) -> tuple[list[Listing], list[str], list[str]]:
-    """Every listed capture, the keys the url prefilter rules out, and warnings (an index
-    listing cut short)."""
+def _why(e: Exception) -> str:
+    """An error as one line: ours say what they are about; any other names its type."""
+    return str(e) if isinstance(e, ScraperError) else f"{type(e).__name__}: {e}"
+
+
+async def _list(
+    config: Config, fetcher: Fetcher, report: CollectReport
+) -> tuple[list[Listing], list[str]]:
+    """Every listed capture and the keys the url prefilter rules out; warnings (a listing
+    cut short) and errors (a source whose listing failed: the others are still listed)
+    go to the report."""
     out: list[Listing] = []
     out_keys: list[str] = []
-    warnings: list[str] = []
     for source in sources_of(config):
-        found = await source.listings(fetcher)
+        try:
+            found = await source.listings(fetcher)
+        except Exception as e:  # any failure of this source's listing is its own
+            report.errors.append(f"{source.key}: {_why(e)}")
+            continue
         out_keys += ruled_out(found, source.url_terms)
-        warnings += getattr(found, "warnings", [])
+        report.warnings += getattr(found, "warnings", [])
         out += found
-    return out, out_keys, warnings
+    return out, out_keys
 
 
 async def _fetch(listing: Listing, fetcher: Fetcher) -> Fetched:
@@ -72,7 +87,7 @@ async def _run(
     try:
         store.recover(adopt)
         async with Fetcher(config.fetch) as fetcher:
-            listed, prefiltered, report.warnings = await _list(config, fetcher)
+            listed, prefiltered = await _list(config, fetcher, report)
             state.add(listed)
             report.prefiltered = state.skip_listed(prefiltered, PREFILTERED)
             for x in listed:

@@ -3,12 +3,49 @@ is a failed capture with its reason, a source whose listing fails is named while
 are collected, and a bad value in config.yaml is one line at load. Real local servers, the
 real `scrape collect`, run twice: a rerun must not meet the same item as a traceback."""
 
+import socket
+
 import pytest
-from archives import IAArchive
+from archives import IAArchive, Page, Scripted
 from conftest import scrape
-from test_collect import wayback_source, write_config
+from test_collect import story, wayback_source, write_config
 
 from scraper import ConfigError, load_config
+from scraper.sources import iter_store
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_failing_source_is_named_and_the_others_are_collected(project):
+    good = Page("https://example-news.com/2012/06/23/talks", "20120623100000", story(2))
+    html_page = (200, HTML, b"<html><body><h1>Please log in</h1></body></html>")
+    nowhere = f"http://127.0.0.1:{closed_port()}"
+    with Scripted(lambda request: html_page) as login, IAArchive([good]) as archive:
+        write_config(
+            project,
+            wayback_source(login)
+            + wayback_source(archive)
+            + f"  - commoncrawl:\n      index: {nowhere}\n      data: {nowhere}\n"
+            "      crawls: [CC-MAIN-2024-51]\n      urls: [example-news.com/]\n",
+        )
+        for _ in range(2):  # the rerun says the same and fetches nothing again
+            result = scrape("collect", cwd=project)
+            assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+            errors = [x for x in result.stderr.splitlines() if x.startswith("error: ")]
+            assert len(errors) == 2, result.stderr
+            assert errors[0].startswith(f"error: sources[0].wayback: {login.url}/cdx/search/cdx:")
+            assert "not CDX JSON" in errors[0] and "Please log in" in errors[0]
+            assert errors[1].startswith("error: sources[2].commoncrawl: ")
+            assert "ConnectError" in errors[1]
+        assert archive.hits[f"/web/{good.timestamp}id_/{good.url}"] == 1
+    assert [c.url for c in iter_store(project / ".scraper" / "warc")] == [good.url]
+
 
 BAD_CONFIG = [
     (

@@ -17,7 +17,7 @@ from ..fetch.client import Fetcher, Response
 from ..fetch.limits import decoded_size_within
 from ..models import Listing
 from .base import Fetched, Source
-from .cdx import Listings, Paging, parse_cdx, query_index, refine
+from .cdx import Listings, Paging, ask_index, query_index, read_answer, refine
 
 __all__ = ["CommonCrawl", "fetch_record", "list_commoncrawl"]
 
@@ -42,10 +42,10 @@ async def _rows(endpoint: str, url: str, match: str, fetcher: Fetcher) -> Paging
     answer = await query_index(fetcher, endpoint, {**params, "showNumPages": "true"})
     pages = _num_pages(answer)
     if pages is None:
-        paging.take(parse_cdx(answer)[0])
+        paging.take(read_answer(answer, endpoint)[0])
         return paging
     for page in range(pages):
-        rows, _ = parse_cdx(await query_index(fetcher, endpoint, {**params, "page": page}))
+        rows, _ = await ask_index(fetcher, endpoint, {**params, "page": page})
         if not paging.take(rows):
             break
     return paging

@@ -11,7 +11,7 @@ from ..errors import PermanentFetchError, Skip
 from ..fetch.client import Fetcher, Response
 from ..models import Listing
 from .base import Fetched, Source
-from .cdx import Listings, Paging, parse_cdx, query_index, refine
+from .cdx import Listings, Paging, ask_index, refine
 
 __all__ = ["Wayback", "fetch_capture", "list_wayback", "replay_url"]
 
@@ -49,7 +49,7 @@ async def _rows(src: WaybackSource, url: str, fetcher: Fetcher) -> Paging:
     params = _query(src, url)
     paging = Paging(f"{src.cdx} ({url})")
     while True:
-        page, resume = parse_cdx(await query_index(fetcher, src.cdx, params))
+        page, resume = await ask_index(fetcher, src.cdx, params)
         if not page or not paging.take(page):
             return paging
         if not paging.follow(resume):
