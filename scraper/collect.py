@@ -7,8 +7,11 @@ still `listed`, each written to the WARC store and fsynced before it is marked `
 A run that fails leaves its file open for the next run's recovery. One run at a time per
 work_dir: `collect` holds its lock (`scraper.locks`).
 
-A source whose listing fails (an unreachable index, an answer that is not CDX) is named in
-`errors` and the other sources go on; `scrape collect` exits 1 at the end.
+What an archive hands over is data, and some of it is bad: one capture that cannot be
+fetched or read (a malformed url, timestamp, status line or date) is marked `failed` with
+its reason and the run goes on; a source whose listing fails (an unreachable index, an
+answer that is not CDX) is named in `errors` and the other sources go on. Only what stops
+every capture alike (a full disk, the run state) stops the run.
 """
 
 from __future__ import annotations
@@ -19,12 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .config import Config
-from .errors import FetchError, ScraperError, Skip
+from .errors import FetchError, PermanentFetchError, ScraperError, Skip
 from .fetch import Fetcher, State, WarcStore
 from .filters.url_terms import PREFILTERED, ruled_out
 from .locks import OnWait, folder_lock
 from .models import Listing
 from .sources import Fetched, for_listing, sources_of
+from .syntax import check_url
 
 __all__ = ["CollectReport", "collect"]
 
@@ -71,8 +75,16 @@ async def _list(
 
 
 async def _fetch(listing: Listing, fetcher: Fetcher) -> Fetched:
-    """The capture a listing names, through the class of the source that listed it."""
-    return await for_listing(listing.source).fetch(listing, fetcher)
+    """The capture a listing names, through the class of the source that listed it. Any
+    failure is this capture's alone, so it comes out as a FetchError (or Skip): the capture
+    is marked failed with the reason, not left listed to stop every rerun the same way."""
+    try:
+        check_url(listing.url)
+        return await for_listing(listing.source).fetch(listing, fetcher)
+    except ScraperError:
+        raise
+    except Exception as e:
+        raise PermanentFetchError(f"{listing.url}: {_why(e)}", url=listing.url) from e
 
 
 async def _run(

@@ -9,9 +9,11 @@ instead of a traceback that stops the run (and stops it again on every rerun).
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
-__all__ = ["cdx_filter", "url_pattern_problem", "url_problem"]
+from .errors import PermanentFetchError
+
+__all__ = ["cdx_filter", "check_url", "joined_url", "url_pattern_problem", "url_problem"]
 
 _SCHEMES = ("http", "https")
 
@@ -43,6 +45,23 @@ def url_pattern_problem(pattern: str) -> str | None:
     if not pattern.strip():
         return "empty url pattern"
     return url_problem(pattern if "://" in pattern else f"http://{pattern}")
+
+
+def check_url(url: str) -> str:
+    """`url`, or a PermanentFetchError naming it and what is wrong with it."""
+    if problem := url_problem(url):
+        raise PermanentFetchError(f"{url}: {problem}", url=url)
+    return url
+
+
+def joined_url(base: str, location: str) -> str:
+    """A redirect's target resolved against the url that sent it, checked like any url: a
+    `Location` an archive or a site sends is data, and may be malformed."""
+    try:
+        target = urljoin(base, location)
+    except ValueError as e:
+        raise PermanentFetchError(f"{base}: redirect to a malformed url ({e})", url=base) from None
+    return check_url(target)
 
 
 def cdx_filter(spec: str) -> tuple[bool, str, re.Pattern[str]]:

@@ -30,6 +30,7 @@ class Page:
     body: bytes
     status: str = "200 OK"
     headers: tuple[tuple[str, str], ...] = (("Content-Type", "text/html; charset=utf-8"),)
+    warc_date: str | None = None  # written as WARC-Date instead of the timestamp's (bad ones)
 
     @property
     def mime(self) -> str:
@@ -54,7 +55,8 @@ def write_warc(path: Path, pages: list[Page]) -> list[tuple[int, int]]:
         writer = WARCWriter(f, gzip=True)
         for p in pages:
             start = f.tell()
-            date = f"{p.timestamp[:4]}-{p.timestamp[4:6]}-{p.timestamp[6:8]}T{p.timestamp[8:10]}:{p.timestamp[10:12]}:{p.timestamp[12:14]}Z"
+            t = p.timestamp
+            date = p.warc_date or f"{t[:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:{t[12:14]}Z"
             http = StatusAndHeaders(p.status, list(p.headers), protocol="HTTP/1.1")
             rec = writer.create_warc_record(
                 p.url,

@@ -14,7 +14,7 @@ its rows (`Listings`) for the run summary.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -135,6 +135,27 @@ class Listings(list[Listing]):
     def __init__(self, items: Iterable[Listing] = (), warnings: Iterable[str] = ()) -> None:
         super().__init__(items)
         self.warnings = list(warnings)
+
+    def read(
+        self, rows: Iterable[dict[str, Any]], make: Callable[[dict[str, Any]], Listing], query: str
+    ) -> None:
+        """Add the listings `make` reads from index rows. A row it cannot read (a field
+        missing, an offset that is not a number) is left out and counted in one warning
+        naming the first: one bad row does not stop the listing of the rest."""
+        bad = []
+        for row in rows:
+            try:
+                self.append(make(row))
+            except (KeyError, ValueError, TypeError) as e:
+                bad.append(_row_problem(e))
+        if bad:
+            self.warnings.append(
+                f"{query}: {len(bad)} index row(s) unusable, left out (the first: {bad[0]})"
+            )
+
+
+def _row_problem(e: Exception) -> str:
+    return f"no {e.args[0]!r} field" if isinstance(e, KeyError) else f"{type(e).__name__}: {e}"
 
 
 class Paging:
