@@ -105,6 +105,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def hang_up(self) -> None:
+        """Close the connection with a reset, before any answer."""
+        self.connection.setsockopt(
+            socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+        )
+        self.connection.close()
+
+    def send_short(self, body: bytes = b"only part of it") -> None:
+        """Announce 1000 bytes more than `body`, send `body`, and hang up."""
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body) + 1000))
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+        self.connection.shutdown(socket.SHUT_RDWR)
+
 
 class IAArchive(_Server):
     """CDX in the Internet Archive's answer format (array of arrays, header row, resume
@@ -261,21 +277,9 @@ class Faults(_Server):
                     later = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 3))
                     return self.send(429, b"slow down", {"Retry-After": later})
                 if self.path == "/reset":
-                    if n == 1:
-                        self.connection.setsockopt(
-                            socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
-                        )
-                        self.connection.close()
-                        return
-                    return self.send(200, b"fine now")
+                    return self.hang_up() if n == 1 else self.send(200, b"fine now")
                 if self.path == "/truncated":
-                    self.send_response(200)
-                    self.send_header("Content-Length", "1000")
-                    self.end_headers()
-                    self.wfile.write(b"only part of it")
-                    self.wfile.flush()
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                    return
+                    return self.send_short()
                 if self.path == "/stall":
                     time.sleep(3)
                     return self.send(200, b"too late")
