@@ -15,7 +15,7 @@ against what the archive holds as 200 pages (all equal), duplicates (0), capture
 integrity_check` (ok), WARC files left open (0), and for the dataset: every version in
 versions.json loaded with `datasets.load_dataset` (rows as recorded), rows against captures
 stored (rows + dropped = stored), temporary files left (0). Exit status 1 if a target is
-missed. The default run takes about 5 minutes on 2 cores (`--captures` scales it).
+missed. The default run takes about 4 minutes on 2 cores (`--captures` scales it).
 """
 
 from __future__ import annotations
