@@ -320,6 +320,10 @@ def collect(
         _say(nothing)
     for warning in report.warnings:
         console.print(f"warning: {warning}", markup=False, highlight=False)
+    for error in report.errors:  # a source whose listing failed; the others were collected
+        _say(f"error: {error}")
+    if report.errors:
+        raise click.exceptions.Exit(1)
 
 
 def _collect_summary(report: Any, dry_run: bool) -> Table:

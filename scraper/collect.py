@@ -6,6 +6,12 @@ then close them), list every source into the run state (sqlite), then fetch only
 still `listed`, each written to the WARC store and fsynced before it is marked `fetched`.
 A run that fails leaves its file open for the next run's recovery. One run at a time per
 work_dir: `collect` holds its lock (`scraper.locks`).
+
+What an archive hands over is data, and some of it is bad: one capture that cannot be
+fetched or read (a malformed url, timestamp, status line or date) is marked `failed` with
+its reason and the run goes on; a source whose listing fails (an unreachable index, an
+answer that is not CDX) is named in `errors` and the other sources go on. Only what stops
+every capture alike (a full disk, the run state) stops the run.
 """
 
 from __future__ import annotations
@@ -16,12 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .config import Config
-from .errors import FetchError, Skip
+from .errors import FetchError, PermanentFetchError, ScraperError, Skip
 from .fetch import Fetcher, State, WarcStore
 from .filters.url_terms import PREFILTERED, ruled_out
 from .locks import OnWait, folder_lock
 from .models import Listing
 from .sources import Fetched, for_listing, sources_of
+from .syntax import check_url
 
 __all__ = ["CollectReport", "collect"]
 
@@ -39,25 +46,45 @@ class CollectReport:
     pending: list[Listing] = field(default_factory=list)  # with --dry-run: what would be fetched
     reasons: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)  # listings cut short (index paging)
+    errors: list[str] = field(default_factory=list)  # sources whose listing failed, by key
 
 
-async def _list(config: Config, fetcher: Fetcher) -> tuple[list[Listing], list[str], list[str]]:
-    """Every listed capture, the keys the url prefilter rules out, and warnings (an index
-    listing cut short)."""
+def _why(e: Exception) -> str:
+    """An error as one line: ours say what they are about; any other names its type."""
+    return str(e) if isinstance(e, ScraperError) else f"{type(e).__name__}: {e}"
+
+
+async def _list(
+    config: Config, fetcher: Fetcher, report: CollectReport
+) -> tuple[list[Listing], list[str]]:
+    """Every listed capture and the keys the url prefilter rules out; warnings (a listing
+    cut short) and errors (a source whose listing failed: the others are still listed)
+    go to the report."""
     out: list[Listing] = []
     out_keys: list[str] = []
-    warnings: list[str] = []
     for source in sources_of(config):
-        found = await source.listings(fetcher)
+        try:
+            found = await source.listings(fetcher)
+        except Exception as e:  # any failure of this source's listing is its own
+            report.errors.append(f"{source.key}: {_why(e)}")
+            continue
         out_keys += ruled_out(found, source.url_terms)
-        warnings += getattr(found, "warnings", [])
+        report.warnings += getattr(found, "warnings", [])
         out += found
-    return out, out_keys, warnings
+    return out, out_keys
 
 
 async def _fetch(listing: Listing, fetcher: Fetcher) -> Fetched:
-    """The capture a listing names, through the class of the source that listed it."""
-    return await for_listing(listing.source).fetch(listing, fetcher)
+    """The capture a listing names, through the class of the source that listed it. Any
+    failure is this capture's alone, so it comes out as a FetchError (or Skip): the capture
+    is marked failed with the reason, not left listed to stop every rerun the same way."""
+    try:
+        check_url(listing.url)
+        return await for_listing(listing.source).fetch(listing, fetcher)
+    except ScraperError:
+        raise
+    except Exception as e:
+        raise PermanentFetchError(f"{listing.url}: {_why(e)}", url=listing.url) from e
 
 
 async def _run(
@@ -72,7 +99,7 @@ async def _run(
     try:
         store.recover(adopt)
         async with Fetcher(config.fetch) as fetcher:
-            listed, prefiltered, report.warnings = await _list(config, fetcher)
+            listed, prefiltered = await _list(config, fetcher, report)
             state.add(listed)
             report.prefiltered = state.skip_listed(prefiltered, PREFILTERED)
             for x in listed:

@@ -8,16 +8,25 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from .errors import ConfigError
+from .syntax import cdx_filter, url_pattern_problem, url_problem
 from .yamlfile import load_yaml, validate
 
 __all__ = ["Config", "default_config", "load_config"]
@@ -32,6 +41,29 @@ class _Strict(BaseModel):
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 _URL = re.compile(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$")
 _REPO_FILE = re.compile(r"^(?!/)(?!.*\.\.)[\w./-]+$")
+
+
+def _checked(problem: Callable[[str], str | None]) -> AfterValidator:
+    """A validator refusing a value for which `problem` gives a reason."""
+
+    def check(value: str) -> str:
+        if reason := problem(value):
+            raise ValueError(f"{value!r}: {reason}")
+        return value
+
+    return AfterValidator(check)
+
+
+def _filter(spec: str) -> str:
+    cdx_filter(spec)  # raises ValueError saying what is wrong
+    return spec
+
+
+# Checked at load, so that a typo is one line naming file, line and key, not a traceback
+# in the middle of `scrape collect` (syntax.py).
+Url = Annotated[str, _checked(url_problem)]  # an endpoint or a live url: http(s), host, port
+UrlPattern = Annotated[str, _checked(url_pattern_problem)]  # what a CDX index is asked for
+CdxFilter = Annotated[str, AfterValidator(_filter)]  # [!]field:regex
 
 
 class DatasetConfig(_Strict):
@@ -73,25 +105,25 @@ class SeedsSource(_Strict):
 
 
 class WaybackSource(_Strict):
-    cdx: str = "https://web.archive.org/cdx/search/cdx"
-    replay: str = "https://web.archive.org/web"
-    urls: list[str]
+    cdx: Url = "https://web.archive.org/cdx/search/cdx"
+    replay: Url = "https://web.archive.org/web"
+    urls: list[UrlPattern]
     match: Literal["exact", "prefix", "host", "domain"] = "exact"
     from_: date | None = Field(None, alias="from")
     to: date | None = None
-    filter: list[str] = ["statuscode:200", "mimetype:text/html"]
+    filter: list[CdxFilter] = ["statuscode:200", "mimetype:text/html"]
     collapse: str | None = "digest"
     limit: int | None = Field(None, ge=1)
     url_terms: list[str] = []  # keep only urls whose path names one (see discover.terms)
 
 
 class CommonCrawlSource(_Strict):
-    index: str = "https://index.commoncrawl.org"
-    data: str = "https://data.commoncrawl.org"
+    index: Url = "https://index.commoncrawl.org"
+    data: Url = "https://data.commoncrawl.org"
     crawls: list[str]
-    urls: list[str]
+    urls: list[UrlPattern]
     match: Literal["exact", "prefix", "host", "domain"] = "exact"
-    filter: list[str] = ["status:200", "mime:text/html"]
+    filter: list[CdxFilter] = ["status:200", "mime:text/html"]
     limit: int | None = Field(None, ge=1)
 
 
@@ -100,7 +132,7 @@ class WarcSource(_Strict):
 
 
 class UrlsSource(_Strict):
-    items: list[str] = Field([], alias="list")
+    items: list[Url] = Field([], alias="list")
     file: Path | None = None
 
 
@@ -152,8 +184,8 @@ class RelevanceFilter(_Strict):
 
 
 class ArchiveEndpoints(_Strict):
-    cdx: str = "https://web.archive.org/cdx/search/cdx"
-    replay: str = "https://web.archive.org/web"
+    cdx: Url = "https://web.archive.org/cdx/search/cdx"
+    replay: Url = "https://web.archive.org/web"
 
 
 class DiscoverConfig(_Strict):

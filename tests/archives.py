@@ -30,6 +30,7 @@ class Page:
     body: bytes
     status: str = "200 OK"
     headers: tuple[tuple[str, str], ...] = (("Content-Type", "text/html; charset=utf-8"),)
+    warc_date: str | None = None  # written as WARC-Date instead of the timestamp's (bad ones)
 
     @property
     def mime(self) -> str:
@@ -54,7 +55,8 @@ def write_warc(path: Path, pages: list[Page]) -> list[tuple[int, int]]:
         writer = WARCWriter(f, gzip=True)
         for p in pages:
             start = f.tell()
-            date = f"{p.timestamp[:4]}-{p.timestamp[4:6]}-{p.timestamp[6:8]}T{p.timestamp[8:10]}:{p.timestamp[10:12]}:{p.timestamp[12:14]}Z"
+            t = p.timestamp
+            date = p.warc_date or f"{t[:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:{t[12:14]}Z"
             http = StatusAndHeaders(p.status, list(p.headers), protocol="HTTP/1.1")
             rec = writer.create_warc_record(
                 p.url,
@@ -102,6 +104,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def hang_up(self) -> None:
+        """Close the connection with a reset, before any answer."""
+        self.connection.setsockopt(
+            socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+        )
+        self.connection.close()
+
+    def send_short(self, body: bytes = b"only part of it") -> None:
+        """Announce 1000 bytes more than `body`, send `body`, and hang up."""
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body) + 1000))
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+        self.connection.shutdown(socket.SHUT_RDWR)
 
 
 class IAArchive(_Server):
@@ -259,21 +277,9 @@ class Faults(_Server):
                     later = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 3))
                     return self.send(429, b"slow down", {"Retry-After": later})
                 if self.path == "/reset":
-                    if n == 1:
-                        self.connection.setsockopt(
-                            socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
-                        )
-                        self.connection.close()
-                        return
-                    return self.send(200, b"fine now")
+                    return self.hang_up() if n == 1 else self.send(200, b"fine now")
                 if self.path == "/truncated":
-                    self.send_response(200)
-                    self.send_header("Content-Length", "1000")
-                    self.end_headers()
-                    self.wfile.write(b"only part of it")
-                    self.wfile.flush()
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                    return
+                    return self.send_short()
                 if self.path == "/stall":
                     time.sleep(3)
                     return self.send(200, b"too late")

@@ -372,6 +372,11 @@ def ev(**kw) -> PageEvidence:
         (ev(longest_prose=80), "https://x.com/about-us", "other"),
         (ev(longest_prose=300, schema_types=("Product",)), "https://x.com/p/blue-lamp", "other"),
         (ev(title="404 Not Found", longest_prose=10), "https://x.com/2013/04/11/x-y-z-w", "error"),
+        (
+            ev(title="Report 404 from the port", longest_prose=90),
+            "https://x.com/2013/04/11/r",
+            "article",
+        ),
         # an article filed under a topic: the slug says it is one story
         (
             ev(longest_prose=600),

@@ -24,7 +24,7 @@ from ..cleaning import date_from_url
 from ..config import ArchiveEndpoints, FetchConfig
 from ..errors import FetchError
 from ..fetch.client import Fetcher
-from ..sources.cdx import parse_cdx, query_index, refine
+from ..sources.cdx import ask_index, refine
 
 __all__ = ["OwnCapture", "find_own_captures", "title_filter"]
 
@@ -64,7 +64,7 @@ async def _rows(fetcher: Fetcher, cdx: str, site: str, spec: str) -> list[dict]:
         "filter": spec,
         "limit": _ROWS,
     }
-    return parse_cdx(await query_index(fetcher, cdx, params))[0]
+    return (await ask_index(fetcher, cdx, params))[0]
 
 
 async def _own_capture(fetcher: Fetcher, cdx: str, site: str, spec: str) -> OwnCapture | None:

@@ -19,7 +19,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 from tenacity import (
@@ -31,6 +31,7 @@ from tenacity import (
 
 from ..config import FetchConfig
 from ..errors import FetchError, PermanentFetchError, RetryableFetchError
+from ..syntax import check_url, joined_url
 from .addresses import PinnedTransport, Resolver, resolve
 from .limits import ENCODINGS, DecodedMeter
 
@@ -74,12 +75,16 @@ def _retry_after(value: str | None) -> float | None:
 
 
 def check_scheme(url: str) -> None:
-    """Refuse urls that are not http(s) or name no host (addresses are checked on connect)."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"}:
-        raise PermanentFetchError(f"{url}: only http and https urls are fetched", url=url)
-    if not parts.hostname:
-        raise PermanentFetchError(f"{url}: no host in url", url=url)
+    """Refuse urls that are not http(s), name no host or a port out of range, or do not parse
+    (`http://[::1/`); addresses are checked on connect."""
+    check_url(url)
+
+
+async def _check_location(response: httpx.Response) -> None:
+    """Check a redirect's Location before httpx reads it: httpx calls a malformed one a
+    protocol error, which would be retried; it is the capture's and fails it for good."""
+    if response.has_redirect_location:
+        joined_url(str(response.request.url), response.headers["location"])
 
 
 def _client(
@@ -95,6 +100,7 @@ def _client(
         follow_redirects=False,
         limits=limits,
         transport=transport,
+        event_hooks={"response": [_check_location]},
     )
 
 
@@ -254,7 +260,7 @@ class Fetcher:
             r = await self.get(url, live=True)
             location = r.header("location")
             if r.status in {301, 302, 303, 307, 308} and location:
-                url = urljoin(url, location)
+                url = joined_url(url, location)
                 continue
             return r
         raise PermanentFetchError(f"{url}: more than {max_hops} redirects", url=url)

@@ -102,8 +102,9 @@ _DATE_ONLY = re.compile(r"^/(?:[\w-]+/)?(?:19|20)\d{2}/(?:\d{1,2}/){0,2}$")
 _EXTENSION = re.compile(r"\.(?:s?html?|php|aspx?|jsp|cms)$", re.IGNORECASE)
 _LONG_ID = re.compile(r"\d{5,}")
 _SOFT_404 = re.compile(
-    r"\b404\b|not found|page introuvable|nicht gefunden|no encontrad|non trovat|"
-    r"не найден|niet gevonden|nie znaleziono|bulunamad|找不到|見つかりません",
+    r"^\W*(?:error\W*)?404\b|\b404\W+(?:error|not found|page)|not found|page introuvable|"
+    r"nicht gefunden|no encontrad|non trovat|не найден|niet gevonden|nie znaleziono|bulunamad|"
+    r"找不到|見つかりません",
     re.IGNORECASE,
 )
 MEDIA_PROSE = 50  # a player with less text than this around it is a media post

@@ -14,16 +14,16 @@ its rows (`Listings`) for the run summary.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlencode
 
-from ..errors import FetchError
+from ..errors import FetchError, PermanentFetchError
 from ..fetch.client import Fetcher
 from ..models import Listing
+from ..syntax import cdx_filter
 
-__all__ = ["Listings", "Paging", "parse_cdx", "query_index", "refine"]
+__all__ = ["Listings", "Paging", "ask_index", "parse_cdx", "query_index", "read_answer", "refine"]
 
 _ALIASES = {"original": "url", "mimetype": "mime", "statuscode": "status", "urlkey": "urlkey"}
 
@@ -32,29 +32,49 @@ def _norm(row: dict[str, Any]) -> dict[str, Any]:
     return {_ALIASES.get(k, k): v for k, v in row.items()}
 
 
+def _table(data: Any) -> tuple[list[dict[str, Any]], str | None]:
+    """The Internet Archive's array of arrays: a header row, rows, and maybe a resume key."""
+    if not isinstance(data, list) or not all(isinstance(r, list) for r in data):
+        raise ValueError("a JSON array that is not an array of rows")
+    if not data:
+        return [], None
+    resume = None
+    if len(data) >= 2 and data[-2] == [] and len(data[-1]) == 1:
+        resume, data = str(data[-1][0]), data[:-2]
+    header, *rows = data
+    if not all(isinstance(name, str) for name in header):
+        raise ValueError("its first row does not name the fields")
+    return [_norm(dict(zip(header, r, strict=False))) for r in rows if r], resume
+
+
 def parse_cdx(text: str) -> tuple[list[dict[str, Any]], str | None]:
-    """Rows (normalised field names) and the resume key, if the server sent one."""
+    """Rows (normalised field names) and the resume key, if the server sent one; ValueError
+    when the text is not a CDX answer (an error page, a login form, JSON of another shape)."""
     text = text.strip()
     if not text:
         return [], None
     if text.startswith("["):
-        data = json.loads(text)
-        if not data:
-            return [], None
-        resume = None
-        if len(data) >= 2 and data[-2] == [] and len(data[-1]) == 1:
-            resume, data = data[-1][0], data[:-2]
-        header, *rows = data
-        return [_norm(dict(zip(header, r, strict=False))) for r in rows if r], resume
+        return _table(json.loads(text))
     rows = [json.loads(line) for line in text.splitlines() if line.strip()]
     return [_norm(r) for r in rows if isinstance(r, dict)], None
 
 
+def read_answer(text: str, endpoint: str) -> tuple[list[dict[str, Any]], str | None]:
+    """`parse_cdx`, with an answer that is not CDX JSON as a FetchError naming the endpoint
+    and how the answer begins: the source's listing fails, not the run."""
+    try:
+        return parse_cdx(text)
+    except ValueError as e:
+        start = " ".join(text.split())[:60]
+        raise PermanentFetchError(
+            f"{endpoint}: the index answer is not CDX JSON ({e}); it begins {start!r}",
+            url=endpoint,
+        ) from None
+
+
 def _matcher(spec: str):
-    negate = spec.startswith("!")
-    field, _, pattern = spec.lstrip("!").partition(":")
+    negate, field, rx = cdx_filter(spec)  # checked when the config was loaded
     field = _ALIASES.get(field, field)
-    rx = re.compile(pattern)
 
     def ok(row: dict[str, Any]) -> bool:
         return bool(rx.fullmatch(str(row.get(field, "")))) != negate
@@ -102,12 +122,40 @@ async def query_index(fetcher: Fetcher, endpoint: str, params: dict[str, object]
     return r.body.decode("utf-8", "replace")
 
 
+async def ask_index(
+    fetcher: Fetcher, endpoint: str, params: dict[str, object]
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One index query's rows and resume key (`query_index`, then `read_answer`)."""
+    return read_answer(await query_index(fetcher, endpoint, params), endpoint)
+
+
 class Listings(list[Listing]):
     """Listed captures (a plain list to callers), and `warnings`: what cut the listing short."""
 
     def __init__(self, items: Iterable[Listing] = (), warnings: Iterable[str] = ()) -> None:
         super().__init__(items)
         self.warnings = list(warnings)
+
+    def read(
+        self, rows: Iterable[dict[str, Any]], make: Callable[[dict[str, Any]], Listing], query: str
+    ) -> None:
+        """Add the listings `make` reads from index rows. A row it cannot read (a field
+        missing, an offset that is not a number) is left out and counted in one warning
+        naming the first: one bad row does not stop the listing of the rest."""
+        bad = []
+        for row in rows:
+            try:
+                self.append(make(row))
+            except (KeyError, ValueError, TypeError) as e:
+                bad.append(_row_problem(e))
+        if bad:
+            self.warnings.append(
+                f"{query}: {len(bad)} index row(s) unusable, left out (the first: {bad[0]})"
+            )
+
+
+def _row_problem(e: Exception) -> str:
+    return f"no {e.args[0]!r} field" if isinstance(e, KeyError) else f"{type(e).__name__}: {e}"
 
 
 class Paging:

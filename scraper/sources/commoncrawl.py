@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import datetime, timezone
+from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -17,7 +18,7 @@ from ..fetch.client import Fetcher, Response
 from ..fetch.limits import decoded_size_within
 from ..models import Listing
 from .base import Fetched, Source
-from .cdx import Listings, Paging, parse_cdx, query_index, refine
+from .cdx import Listings, Paging, ask_index, query_index, read_answer, refine
 
 __all__ = ["CommonCrawl", "fetch_record", "list_commoncrawl"]
 
@@ -42,10 +43,10 @@ async def _rows(endpoint: str, url: str, match: str, fetcher: Fetcher) -> Paging
     answer = await query_index(fetcher, endpoint, {**params, "showNumPages": "true"})
     pages = _num_pages(answer)
     if pages is None:
-        paging.take(parse_cdx(answer)[0])
+        paging.take(read_answer(answer, endpoint)[0])
         return paging
     for page in range(pages):
-        rows, _ = parse_cdx(await query_index(fetcher, endpoint, {**params, "page": page}))
+        rows, _ = await ask_index(fetcher, endpoint, {**params, "page": page})
         if not paging.take(rows):
             break
     return paging
@@ -61,21 +62,27 @@ async def list_commoncrawl(src: CommonCrawlSource, fetcher: Fetcher) -> Listings
         for url in src.urls:
             paging = await _rows(endpoint, url, src.match, fetcher)
             out.warnings += paging.warnings
-            for row in refine(paging.rows, filters=src.filter, collapse="digest", limit=src.limit):
-                out.append(
-                    Listing(
-                        source="commoncrawl",
-                        url=row["url"],
-                        timestamp=row["timestamp"],
-                        fetch=f"{base}/{row['filename']}",
-                        offset=int(row["offset"]),
-                        length=int(row["length"]),
-                        digest=row.get("digest"),
-                        mime=row.get("mime"),
-                        status=str(row.get("status") or "") or None,
-                    )
-                )
+            rows = refine(paging.rows, filters=src.filter, collapse="digest", limit=src.limit)
+            out.read(rows, lambda row: _listing(base, row), paging.query)
     return out
+
+
+def _listing(data: str, row: dict[str, Any]) -> Listing:
+    """The listing of one index row; the record is at offset/length of `data`/filename."""
+    offset, length = int(row["offset"]), int(row["length"])
+    if offset < 0 or length < 1:
+        raise ValueError(f"offset {offset}, length {length}: not a byte range")
+    return Listing(
+        source="commoncrawl",
+        url=str(row["url"]),
+        timestamp=str(row["timestamp"]),
+        fetch=f"{data}/{row['filename']}",
+        offset=offset,
+        length=length,
+        digest=row.get("digest"),
+        mime=row.get("mime"),
+        status=str(row.get("status") or "") or None,
+    )
 
 
 def _payload(record: ArcWarcRecord, limit: int, url: str, offset: int) -> bytes:
@@ -105,30 +112,44 @@ async def fetch_record(listing: Listing, fetcher: Fetcher) -> tuple[Response, da
         raise PermanentFetchError(
             f"{listing.fetch}: range request answered HTTP {r.status}", url=listing.fetch
         )
+    where = f"{listing.fetch}@{first}"
     try:
         for record in ArchiveIterator(io.BytesIO(body)):
             if record.rec_type != "response" or record.http_headers is None:
                 continue
-            status = int(record.http_headers.get_statuscode() or 0)
+            status = _status_code(record, where)
+            when = _warc_date(record, where)
             reason = record.http_headers.statusline.partition(" ")[2]
             payload = _payload(record, fetcher.cfg.max_bytes, listing.fetch, first)
-            date = record.rec_headers.get_header("WARC-Date") or ""
-            when = (
-                datetime.fromisoformat(date.replace("Z", "+00:00"))
-                if date
-                else datetime.now(timezone.utc)
-            )
             headers = [
                 (k, v) for k, v in record.http_headers.headers if k.lower() != "transfer-encoding"
             ]
             return Response(listing.url, status, reason, headers, payload, r.attempts), when
     except ArchiveLoadFailed as e:
-        raise PermanentFetchError(
-            f"{listing.fetch}@{first}: not a WARC record ({e})", url=listing.fetch
-        ) from None
-    raise PermanentFetchError(
-        f"{listing.fetch}@{first}: no response record in range", url=listing.fetch
-    )
+        raise PermanentFetchError(f"{where}: not a WARC record ({e})", url=listing.fetch) from None
+    raise PermanentFetchError(f"{where}: no response record in range", url=listing.fetch)
+
+
+def _status_code(record: ArcWarcRecord, where: str) -> int:
+    """The record's HTTP status; a status line without a number (`abc OK`) fails the capture."""
+    code = (record.http_headers.get_statuscode() or "").strip()
+    if not (code.isascii() and code.isdigit() and len(code) == 3):
+        line = record.http_headers.statusline
+        raise PermanentFetchError(f"{where}: HTTP status line {line!r} has no status code")
+    return int(code)
+
+
+def _warc_date(record: ArcWarcRecord, where: str) -> datetime:
+    """The record's WARC-Date (UTC when it names no zone); now when it has none; a value that
+    is not a date (`yesterday`) fails the capture: its capture time would be made up."""
+    value = record.rec_headers.get_header("WARC-Date")
+    if not value:
+        return datetime.now(timezone.utc)
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise PermanentFetchError(f"{where}: WARC-Date {value!r} is not a date") from None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
 class CommonCrawl(Source):
