@@ -8,8 +8,10 @@ from ..errors import InputError
 
 __all__ = ["decode_text", "looks_like_html"]
 
+# One lazy `<!--.*?-->` also spans any run of comments (it runs on over the ones between);
+# `(?:<!--.*?-->\s*)*` said the same with exponentially many ways to split a run.
 _HTML_START = re.compile(
-    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|article)\b",
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)?<(?:!doctype\s+html|html|head|body|meta|title|div|p|article)\b",
     re.IGNORECASE | re.DOTALL,
 )
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
