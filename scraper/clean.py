@@ -20,6 +20,7 @@ from .extract import (
     markup_author,
     page_metadata,
     parse_html,
+    usable_input,
 )
 from .filters.language import detect_language
 from .lines import Line, split_lines, to_plain
@@ -32,7 +33,8 @@ __all__ = ["clean", "clean_lines", "document_id", "rulebook_for"]
 
 
 def rulebook_for(config: Config) -> RuleBook:
-    return load_rulebook([config.path(p) for p in config.rules], config.publishers)
+    rules = [config.path(p) for p in config.rules]
+    return load_rulebook(rules, config.publishers, config=config.source_file)
 
 
 def document_id(url: str | None, captured: datetime | None, raw_sha256: str) -> str:
@@ -90,6 +92,7 @@ def clean_lines(
 ) -> tuple[Document, list[Line]]:
     """`clean` with the rule book given (for runs of many documents), returning also every
     input line with its decision (for `scrape explain` and `scrape report`)."""
+    data = usable_input(data)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     raw_sha256 = hashlib.sha256(raw).hexdigest()
     given = Metadata()
@@ -148,7 +151,8 @@ def clean(
     """Clean one page or text: boilerplate out, metadata read, every removal recorded.
 
     `config` is a Config, a path to a config file, or None for the packaged defaults.
-    Raises InputError when the input is empty, binary, not UTF-8, or holds no text.
+    Raises InputError when the input is empty, binary, not UTF-8, or holds no text. Lone
+    surrogates in a str become U+FFFD and NUL characters are dropped (extract/decode.py).
     """
     if not isinstance(config, Config):
         config = load_config(config) if config is not None else Config()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
+import io
 import itertools
 import math
 import pkgutil
@@ -13,16 +14,24 @@ import re
 import signal
 import time
 from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 import scraper
-from scraper import ConfigError, clean, lines, load_config
+from scraper import ConfigError, InputError, RuleError, clean, lines, load_config
+from scraper.fetch.client import Response
+from scraper.fetch.store import KEY_HEADER, WarcStore
 from scraper.lines import to_plain
 from scraper.metadata import _person
+from scraper.models import Listing
 from scraper.rules.engine import load_rule_file, packaged_rule_files
+from scraper.sources.warcfile import read_warc_files, warc_paths
 
 
 def write(tmp_path, name, text):
@@ -317,3 +326,115 @@ def test_rewritten_rule_patterns_match_what_they_matched(name, data):
         assert (before and before.groupdict() or bool(before)) == (
             after and after.groupdict() or bool(after)
         )
+
+
+# --- input: lone surrogates, NUL characters
+
+
+@pytest.mark.parametrize("html", [False, True])
+def test_lone_surrogates_become_replacement_characters(html):
+    body = "Russian diplomats met the Syrian \ud800delegation in Moscow on Tuesday, officials said."
+    page = f"<html><body><article><h1>A title</h1><p>{body}</p></article></body></html>"
+    doc = clean(page if html else "A title\n\n" + body)
+    assert "\ufffddelegation" in doc.text
+    assert clean("A title\n\nA smile: \ud83d\ude00.").text == "A smile: \U0001f600."  # a pair
+
+
+BODY = "Russian diplomats met the Syrian delegation in Moscow on Tuesday, officials said. "
+
+
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_nul_after_the_first_8_kb_is_dropped(as_bytes):
+    text = "A title\n\n" + BODY * 120 + "\n\nThe last\x00 paragraph."
+    assert len(text.split("\x00")[0].encode()) > 8192
+    doc = clean(text.encode() if as_bytes else text)
+    assert "\x00" not in doc.text and doc.text.endswith("The last paragraph.")
+
+
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_nul_in_the_first_8_kb_of_text_is_binary_for_str_and_bytes_alike(as_bytes):
+    text = "A title\n\nBody\x00 text.\n\n" + BODY
+    with pytest.raises(InputError, match="binary"):
+        clean(text.encode() if as_bytes else text)
+
+
+# --- config: inline publishers
+
+
+def test_an_error_in_inline_publishers_names_the_config_file(tmp_path):
+    cfg = load_config(write(tmp_path, "site.yaml", "publishers:\n  - publisher: X\n"))
+    with pytest.raises(RuleError, match=r"site\.yaml:publishers\[0\]: versions: Field required"):
+        clean("A title\n\nSome text here.", config=cfg)
+
+
+# --- local WARC files: a link that loops
+
+
+def write_one_capture(folder: Path) -> None:
+    folder.mkdir(parents=True)
+    store = WarcStore(folder)
+    store.write(*capture(0))
+    store.close()
+
+
+def capture(i: int) -> tuple[Listing, Response, datetime, dict]:
+    x = Listing("wayback", f"https://example.org/{i}", "20120622000000", f"http://archive/{i}")
+    page = f"<html><body><p>{BODY * 3}</p></body></html>".encode()
+    response = Response(x.fetch, 200, "OK", [("Content-Type", "text/html")], page, 1)
+    return x, response, datetime(2012, 6, 22, tzinfo=timezone.utc), {}
+
+
+def test_a_glob_through_a_looping_link_reads_each_file_once(tmp_path):
+    write_one_capture(tmp_path / "archives")
+    (tmp_path / "archives" / "loop").symlink_to(".")  # archives/loop/loop/... is archives
+    found = warc_paths(["archives/**/*.warc.gz"], tmp_path)
+    assert [p.name for p in found] == [next((tmp_path / "archives").glob("*.warc.gz")).name]
+    assert len(list(read_warc_files(["archives/**/*.warc.gz", "archives/*"], tmp_path))) == 1
+
+
+# --- the raw store: a capture is its response and its metadata record, or nothing
+
+
+class CountingFile:
+    """A file that counts the writes made to it."""
+
+    def __init__(self, f) -> None:
+        self.f, self.writes = f, 0
+
+    def write(self, data: bytes) -> int:
+        self.writes += 1
+        return self.f.write(data)
+
+    def __getattr__(self, name: str):
+        return getattr(self.f, name)
+
+
+def test_a_capture_is_written_in_one_piece(tmp_path):
+    store = WarcStore(tmp_path)
+    store._open()
+    store._file = counting = CountingFile(store._file)
+    store.write(*capture(0))
+    assert counting.writes == 1
+
+
+def test_a_response_whose_metadata_record_was_cut_off_is_a_torn_tail(tmp_path):
+    store = WarcStore(tmp_path)
+    for i in range(2):
+        store.write(*capture(i))
+    open_file = next(tmp_path.glob("*.open"))
+    whole = open_file.stat().st_size
+    listing, response, when, _ = capture(2)
+    with open(open_file, "ab") as f:  # killed between the response and its metadata
+        writer = WARCWriter(f, gzip=True)
+        http = StatusAndHeaders("200 OK", response.headers, protocol="HTTP/1.1")
+        headers = {"WARC-Date": "2012-06-22T00:00:00Z", KEY_HEADER: listing.key}
+        writer.write_record(
+            writer.create_warc_record(
+                listing.url, "response", payload=io.BytesIO(response.body), http_headers=http,
+                warc_headers_dict=headers,
+            )
+        )  # fmt: skip
+    store._file = None  # the killed process never closed it
+    recovered = WarcStore(tmp_path).recover()
+    assert sorted(recovered) == [capture(i)[0].key for i in range(2)]
+    assert next(tmp_path.glob("*.warc.gz")).stat().st_size == whole

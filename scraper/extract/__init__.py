@@ -1,7 +1,7 @@
 """Turning raw bytes into text: charset and format detection, HTML extraction."""
 
 from .author import markup_author
-from .decode import decode_text, looks_like_html
+from .decode import decode_text, looks_like_html, usable_input
 from .html import main_lines, parse_html
 from .html_meta import PageMetadata, page_metadata
 from .lead import find_lead
@@ -15,4 +15,5 @@ __all__ = [
     "markup_author",
     "page_metadata",
     "parse_html",
+    "usable_input",
 ]
