@@ -18,13 +18,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hostile_inputs import KINDS, read_seeds
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 import scraper
-from scraper import ConfigError, InputError, RuleError, clean, lines, load_config
+from scraper import ConfigError, Document, InputError, RuleError, clean, lines, load_config
 from scraper.fetch.client import Response
 from scraper.fetch.store import KEY_HEADER, WarcStore
 from scraper.lines import to_plain
@@ -438,3 +439,30 @@ def test_a_response_whose_metadata_record_was_cut_off_is_a_torn_tail(tmp_path):
     recovered = WarcStore(tmp_path).recover()
     assert sorted(recovered) == [capture(i)[0].key for i in range(2)]
     assert next(tmp_path.glob("*.warc.gz")).stat().st_size == whole
+
+
+# --- clean() on anything: a Document or InputError, in seconds
+
+SEEDS = read_seeds()
+
+
+def document_or_input_error(data: str | bytes) -> None:
+    """clean(data) gives a Document or raises InputError (the documented error), in < 5 s."""
+    start = time.perf_counter()
+    try:
+        assert isinstance(clean(data), Document)
+    except InputError:
+        pass
+    assert time.perf_counter() - start < 5
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.randoms(use_true_random=False), st.sampled_from(sorted(KINDS)))
+def test_clean_on_hostile_documents(rnd, kind):
+    document_or_input_error(KINDS[kind](rnd, SEEDS))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(st.characters(exclude_categories=())) | st.binary())
+def test_clean_on_any_text_or_bytes(data):
+    document_or_input_error(data)
