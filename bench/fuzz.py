@@ -46,7 +46,8 @@ class Result:
     number: int
     kind: str
     outcome: str  # document | input-error | crash | timeout
-    seconds: float
+    seconds: float  # wall-clock
+    cpu: float = 0.0  # the worker's CPU seconds: what a busy machine does not inflate
     detail: str = ""
 
 
@@ -60,7 +61,7 @@ def _start_worker(max_memory: int) -> None:
 def clean_one(number: int) -> Result:
     """Clean input `number` and say how it went; runs in a worker."""
     kind, data = hostile_input(random.Random(number), _seeds)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         clean(data)
         outcome, detail = "document", ""
@@ -68,7 +69,8 @@ def clean_one(number: int) -> Result:
         outcome, detail = "input-error", ""
     except BaseException:  # the finding: anything else, MemoryError included
         outcome, detail = "crash", traceback.format_exc()
-    return Result(number, kind, outcome, time.perf_counter() - start, detail)
+    wall = time.perf_counter() - start
+    return Result(number, kind, outcome, wall, time.process_time() - cpu, detail)
 
 
 def save(out: Path, result: Result, seeds: list[bytes]) -> None:
@@ -82,8 +84,9 @@ def save(out: Path, result: Result, seeds: list[bytes]) -> None:
         (out / f"{name}.bin").write_bytes(data)
     (out / f"{name}.log").write_text(
         f"input {result.number} ({kind}, {type(data).__name__}): {result.outcome} after "
-        f"{result.seconds:.2f} s\nmake it again: hostile_input(random.Random({result.number}),"
-        f" read_seeds()) from tests/hostile_inputs.py\n\n{result.detail}"
+        f"{result.seconds:.2f} s ({result.cpu:.2f} s CPU)\nmake it again: hostile_input("
+        f"random.Random({result.number}), read_seeds()) from tests/hostile_inputs.py\n\n"
+        f"{result.detail}"
     )
 
 
@@ -101,7 +104,7 @@ def run(args: argparse.Namespace) -> list[Result]:
             except FutureTimeout:
                 results.append(Result(n, "?", "timeout", args.timeout))
             except Exception as e:  # the worker died (a segfault, the memory cap)
-                results.append(Result(n, "?", "crash", 0.0, f"worker died: {e!r}"))
+                results.append(Result(n, "?", "crash", 0.0, detail=f"worker died: {e!r}"))
             if done % 1000 == 0:
                 print(f"  {done} inputs", file=sys.stderr, flush=True)
     return sorted(results, key=lambda r: r.number)
@@ -114,6 +117,7 @@ def report(results: list[Result], args: argparse.Namespace) -> int:
     for r in (crashes + slow)[: args.save]:
         save(args.out, r, seeds)
     slowest = max(results, key=lambda r: r.seconds)
+    by_cpu = max(results, key=lambda r: r.cpu)
     documents = sum(r.outcome == "document" for r in results)
     refused = sum(r.outcome == "input-error" for r in results)
     print(f"inputs: {len(results)} ({documents} documents, {refused} InputError)")
@@ -121,8 +125,13 @@ def report(results: list[Result], args: argparse.Namespace) -> int:
     for r in crashes[:5]:
         print(f"  input {r.number} ({r.kind}): {r.detail.strip().splitlines()[-1]}")
     print(f"slowest input: {slowest.seconds:.2f} s (input {slowest.number}, {slowest.kind})")
+    print(f"most CPU: {by_cpu.cpu:.2f} s (input {by_cpu.number}, {by_cpu.kind})")
     timeouts = sum(r.outcome == "timeout" for r in results)
-    print(f"inputs over {SLOW:.0f} s: {len(slow)} ({timeouts} stopped at {args.timeout:g} s)")
+    over_cpu = sum(r.cpu > SLOW for r in results)
+    print(
+        f"inputs over {SLOW:.0f} s: {len(slow)} ({timeouts} stopped at {args.timeout:g} s;"
+        f" {over_cpu} over {SLOW:.0f} s of CPU)"
+    )
     if crashes or slow:
         print(f"reproducers: {args.out}/")
     return 1 if crashes or slow else 0
