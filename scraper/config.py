@@ -228,6 +228,7 @@ class Config(_Strict):
     discover: DiscoverConfig = DiscoverConfig()
     # Where the config file lives: relative paths resolve against it. Not a YAML key.
     base_dir: Path = Field(Path("."), exclude=True)
+    source_file: str = Field("<defaults>", exclude=True)  # named in inline-rule errors
 
     def path(self, p: Path | str) -> Path:
         """Resolve a path from the config against the config file's folder."""
@@ -287,8 +288,8 @@ def load_config(path: str | Path | None = None) -> Config:
         if not isinstance(data, dict):
             raise ConfigError(f"{path}:1: the config must be a mapping of keys to values")
     merged = _merge(_defaults(), data)
-    for forbidden in ("base_dir",):
+    for forbidden in ("base_dir", "source_file"):
         if forbidden in data:
             raise ConfigError(f"{path}: {forbidden}: unknown key")
-    merged.update(base_dir=path.resolve().parent)
+    merged.update(base_dir=path.resolve().parent, source_file=str(path))
     return validate(Config, merged, path=path, node=node)

@@ -2,6 +2,10 @@
 
 Errors name the file, the line and the dotted key (`config.yaml:12: sources[0].wayback.match:
 ...`), so config and rule files report mistakes the same way.
+
+Aliases are counted as they are read: a few hundred bytes of nested anchors ("billion
+laughs") expand to gigabytes once the data is copied (validation, hashing), so a file whose
+aliases add more than MAX_ALIAS_NODES nodes is refused at the alias that crosses the line.
 """
 
 from __future__ import annotations
@@ -14,9 +18,68 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ConfigError
 
-__all__ = ["load_yaml", "validate"]
+__all__ = ["MAX_ALIAS_NODES", "load_yaml", "validate"]
 
 M = TypeVar("M", bound=BaseModel)
+
+MAX_ALIAS_NODES = 10_000  # nodes all aliases of a file may add; real configs add dozens
+
+
+class _AliasError(Exception):
+    """An alias that would expand too far; raised inside the composer, reported by load_yaml."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class _CountingLoader(yaml.SafeLoader):
+    """yaml.SafeLoader that counts the nodes each alias stands for, and stops at a bomb."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._added = 0
+        self._sizes: dict[int, int] = {}
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if not self.check_event(yaml.AliasEvent):
+            return super().compose_node(parent, index)
+        event = self.peek_event()
+        node = super().compose_node(parent, index)
+        line = event.start_mark.line + 1
+        if node.end_mark is None:  # its anchor's node is still being read: a cycle
+            raise _AliasError(line, f"alias *{event.anchor} refers to itself")
+        self._added += _expanded_size(node, self._sizes)
+        if self._added > MAX_ALIAS_NODES:
+            raise _AliasError(
+                line,
+                f"aliases expand to more than {MAX_ALIAS_NODES} values (at *{event.anchor});"
+                " write the values out",
+            )
+        return node
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many nodes `node` is once every alias in it is copied out (memoised by node)."""
+    if id(node) not in sizes:
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        else:
+            children = []
+        sizes[id(node)] = 1 + sum(_expanded_size(c, sizes) for c in children)
+    return sizes[id(node)]
+
+
+def _parse(text: str) -> tuple[Any, yaml.Node | None]:
+    """One pass: the node tree (aliases counted), then the data built from it."""
+    loader = _CountingLoader(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
 
 
 def load_yaml(path: Path, *, text: str | None = None) -> tuple[Any, yaml.Node | None]:
@@ -28,7 +91,11 @@ def load_yaml(path: Path, *, text: str | None = None) -> tuple[Any, yaml.Node | 
     except UnicodeDecodeError as e:
         raise ConfigError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
     try:
-        return yaml.safe_load(text), yaml.compose(text)
+        return _parse(text)
+    except _AliasError as e:
+        raise ConfigError(f"{path}:{e.line}: {e}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid YAML: nested too deeply") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""

@@ -15,7 +15,7 @@ from ..rules.apply import apply_text_rules
 from ..rules.engine import RuleBook, load_rulebook
 from ._author import markup_author
 from ._dates import date_from_url
-from ._decode import decode_text, looks_like_html
+from ._decode import decode_text, looks_like_html, usable_input
 from ._html import main_lines, parse_html
 from ._html_meta import PageMetadata, page_metadata
 from ._lead import find_lead
@@ -27,7 +27,8 @@ __all__ = ["clean", "clean_lines", "rulebook_for"]
 
 
 def rulebook_for(config: Config) -> RuleBook:
-    return load_rulebook([config.path(p) for p in config.rules], config.publishers)
+    rules = [config.path(p) for p in config.rules]
+    return load_rulebook(rules, config.publishers, config=config.source_file)
 
 
 def _registered_domain(url: str | None) -> str | None:
@@ -80,6 +81,7 @@ def clean_lines(
 
     Language and page type are not set here: they are annotations of the filter stage
     (`filters.annotate`, which `clean` runs)."""
+    data = usable_input(data)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     raw_sha256 = hashlib.sha256(raw).hexdigest()
     given = Metadata()
@@ -140,7 +142,8 @@ def clean(
     """Clean one page or text: boilerplate out, metadata read, every removal recorded.
 
     `config` is a Config, a path to a config file, or None for the packaged defaults.
-    Raises InputError when the input is empty, binary, not UTF-8, or holds no text.
+    Raises InputError when the input is empty, binary, not UTF-8, or holds no text. Lone
+    surrogates in a str become U+FFFD and NUL characters are dropped (cleaning/_decode.py).
     """
     from ..filters import annotate
 

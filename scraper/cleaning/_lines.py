@@ -9,30 +9,161 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 __all__ = ["Line", "split_lines", "to_plain", "word_count"]
 
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+")  # the heading text is found by _heading
+_AUTOLINK = re.compile(r"<(?:https?|mailto):")
+_AUTOLINK_END = re.compile(r"[>\s]")
+_PARENS = re.compile(r"[()]")
+_DELIMITERS = re.compile(r"(?=(\*\*|__))")  # every start of one, overlapping ones too
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$>|~])")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# every kind of space, so that no rule pattern meets a run of them (a run can make one slow)
+_SPACES = re.compile(r"\s+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+# Markdown is taken apart by the scanners below, not by regexes: they give exactly what
+#   heading   ^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$
+#   image     !\[([^\]]*)\]\([^)]*\)
+#   link      \[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)
+#   autolink  <((?:https?|mailto):[^>\s]+)>
+#   emphasis  (\*\*|__)(?=\S)(.+?)(?<=\S)\1
+# gave (each replaced by its group), in time linear in the line, where those regexes took
+# quadratic time on a line of unclosed openers ("**a " * 20000 took 13 s).
+
+
+def _heading(s: str) -> str | None:
+    """The text of a `# Heading ##` line, or None when the line is not a heading."""
+    m = _HEADING.match(s)
+    if m is None:
+        return None
+    text = s[m.end() :].rstrip()
+    bare = text.rstrip("#")
+    if len(bare) < len(text) and bare[-1:].isspace():  # closing hashes
+        text = bare.rstrip()
+    return None if "\n" in text else text
+
+
+def _strip_images(s: str) -> str:
+    """![alt](target) -> alt."""
+    out, pos, start = [], 0, s.find("![")
+    while start != -1:
+        close = s.find("]", start + 2)
+        if close == -1:
+            break
+        end = s.find(")", close + 2) if s.startswith("(", close + 1) else -1
+        if end == -1:
+            start = s.find("![", close + 1)  # every opener before `close` fails the same way
+            continue
+        out += [s[pos:start], s[start + 2 : close]]
+        pos = end + 1
+        start = s.find("![", pos)
+    return "".join(out) + s[pos:]
+
+
+class _Targets:
+    """Where a link's `(target)` ends, for every start in one string: a target holds
+    characters and whole `( ... )` groups, then `)`. Each walk step jumps to the next
+    parenthesis, and walks that meet share the rest of their way (memo)."""
+
+    def __init__(self, s: str) -> None:
+        self.s = s
+        self.parens = [m.start() for m in _PARENS.finditer(s)]
+        self.closing = [i for i in self.parens if s[i] == ")"]
+        self.memo: dict[int, int | None] = {}
+
+    def end(self, p: int) -> int | None:
+        """End of the target that starts at p (just past its `)`), or None."""
+        path: list[int] = []
+        end: int | None = None
+        while p not in self.memo:
+            path.append(p)
+            k = bisect_left(self.parens, p)
+            if k == len(self.parens):
+                break
+            q = self.parens[k]
+            if self.s[q] == ")":
+                end = q + 1
+                break
+            k = bisect_right(self.closing, q)  # a group runs to the first `)` after its `(`
+            if k == len(self.closing):
+                break
+            p = self.closing[k] + 1
+        else:
+            end = self.memo[p]
+        self.memo.update(dict.fromkeys(path, end))
+        return end
+
+
+def _strip_links(s: str) -> str:
+    """[text](target) -> text (a target may hold one level of parentheses)."""
+    if "](" not in s:
+        return s
+    targets = _Targets(s)
+    out, pos, start = [], 0, s.find("[")
+    while start != -1:
+        close = s.find("]", start + 1)
+        if close == -1:
+            break
+        end = targets.end(close + 2) if s.startswith("(", close + 1) else None
+        if end is None:
+            start = s.find("[", close + 1)  # every opener before `close` fails the same way
+            continue
+        out += [s[pos:start], s[start + 1 : close]]
+        pos = end
+        start = s.find("[", pos)
+    return "".join(out) + s[pos:]
+
+
+def _strip_autolinks(s: str) -> str:
+    """<https://example.org> -> https://example.org."""
+    out, pos = [], 0
+    m = _AUTOLINK.search(s)
+    while m is not None:
+        stop = _AUTOLINK_END.search(s, m.end())
+        if stop is None:
+            break
+        end = stop.start()
+        if end > m.end() and s[end] == ">":
+            out += [s[pos : m.start()], s[m.start() + 1 : end]]
+            pos = end + 1
+        m = _AUTOLINK.search(s, end)  # an opener inside the failed run fails the same way
+    return "".join(out) + s[pos:]
+
+
+def _strip_emphasis(s: str) -> str:
+    """**bold** and __bold__ -> bold: each opener closes at the first delimiter of its kind
+    that follows a non-space (found by bisection, not by scanning the rest of the line)."""
+    if "\n" in s:  # no emphasis spans a newline
+        return "\n".join(map(_strip_emphasis, s.split("\n")))
+    found = [(m.start(), m.group(1)) for m in _DELIMITERS.finditer(s)]
+    if len(found) < 2:
+        return s
+    closers = {
+        d: [i for i, kind in found if kind == d and i and not s[i - 1].isspace()]
+        for d in ("**", "__")
+    }
+    out, pos = [], 0
+    for start, d in found:
+        if start < pos or start + 2 >= len(s) or s[start + 2].isspace():
+            continue
+        after = closers[d]
+        k = bisect_left(after, start + 3)  # the text between is one character or more
+        if k < len(after):
+            out += [s[pos:start], s[start + 2 : after[k]]]
+            pos = after[k] + 2
+    return "".join(out) + s[pos:]
 
 
 def to_plain(raw: str) -> str:
     """Markdown line -> plain text line. Harmless on text that is not markdown."""
     s = raw.translate(_INVISIBLE)
-    m = _HEADING.match(s)
-    if m:
-        s = m.group(2)
-    s = _IMAGE.sub(lambda m: m.group(1), s)
-    s = _LINK.sub(lambda m: m.group(1), s)
-    s = _AUTOLINK.sub(lambda m: m.group(1), s)
-    s = _EMPHASIS.sub(lambda m: m.group(2), s)
+    heading = _heading(s)
+    s = s if heading is None else heading
+    s = _strip_links(_strip_images(s))
+    s = _strip_emphasis(_strip_autolinks(s))
     s = _ESCAPE.sub(lambda m: m.group(1), s)
     return _SPACES.sub(" ", s).strip()
 
@@ -77,5 +208,5 @@ def split_lines(text: str) -> list[Line]:
         raw = raw.rstrip()
         plain = to_plain(raw)
         if plain:
-            out.append(Line(n, raw, plain, bool(_HEADING.match(raw))))
+            out.append(Line(n, raw, plain, _heading(raw) is not None))
     return out

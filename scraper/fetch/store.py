@@ -2,13 +2,14 @@
 
 Each capture is a `response` record (WARC-Target-URI = original url, WARC-Date = capture
 time, the HTTP status, headers and body as the archive sent them) followed by a `metadata`
-record (source, the index row, fetch details). Records are appended to a file named
-`*.warc.gz.open`, flushed and fsynced per capture, and the file is renamed to `*.warc.gz`
-when it is full (before the next write) or the run ends well. On start, an `.open` file
-left by a killed or failed run is cut back to its last whole record, the keys it holds go
-to the run state, and only then is it renamed: a crash between two of these steps leaves
-the `.open` file to be recovered again, and recovering it twice changes nothing. So the
-run state learns of every capture stored: nothing is lost, nothing is fetched twice.
+record (source, the index row, fetch details). Both records of a capture are appended in
+one write to a file named `*.warc.gz.open`, flushed and fsynced, and the file is renamed
+to `*.warc.gz` when it is full (before the next write) or the run ends well. On start, an
+`.open` file left by a killed or failed run is cut back to its last whole capture (a
+response without its metadata record is a torn tail too), the keys it holds go to the run
+state, and only then is it renamed: a crash between two of these steps leaves the `.open`
+file to be recovered again, and recovering it twice changes nothing. So the run state
+learns of every capture stored: nothing is lost, nothing is fetched twice.
 """
 
 from __future__ import annotations
@@ -34,25 +35,71 @@ __all__ = ["OPEN_SUFFIX", "WarcStore"]
 
 KEY_HEADER = "WARC-Scraper-Key"
 SOURCE_HEADER = "WARC-Scraper-Source"
+_ID = "WARC-Record-ID"
 OPEN_SUFFIX = _OPEN = ".open"
 
 
 def _whole_records(path: Path) -> tuple[int, list[str]]:
-    """Byte offset just past the last whole record, and the capture keys before it."""
+    """Byte offset just past the last whole capture (a response and its metadata record),
+    and the capture keys before it."""
     good, keys = 0, []
+    waiting: tuple[str, str] | None = None  # (key, record id) of a response without metadata
     with open(path, "rb") as f:
         it = ArchiveIterator(f)
         try:
             for record in it:
                 record.content_stream().read()
                 it.read_to_end(record)
+                headers = record.rec_headers
+                if record.rec_type == "response" and headers.get_header(KEY_HEADER):
+                    waiting = (headers.get_header(KEY_HEADER), headers.get_header(_ID))
+                    continue
+                if waiting is not None:
+                    if headers.get_header("WARC-Concurrent-To") != waiting[1]:
+                        break  # the response's metadata never came
+                    keys.append(waiting[0])
+                    waiting = None
                 good = it.get_record_offset() + it.get_record_length()
-                key = record.rec_headers.get_header(KEY_HEADER)
-                if record.rec_type == "response" and key:
-                    keys.append(key)
         except Exception:  # a torn tail shows up as any of several decoding errors
             pass
     return good, keys
+
+
+def _capture_records(
+    listing: Listing, response: Response, captured: datetime, meta: dict[str, Any], url: str
+) -> bytes:
+    """A capture's response and metadata records, gzipped, as the bytes to append."""
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    http = StatusAndHeaders(
+        f"{response.status} {response.reason}", response.headers, protocol="HTTP/1.1"
+    )
+    date = captured.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    rec = writer.create_warc_record(
+        url,
+        "response",
+        payload=io.BytesIO(response.body),
+        http_headers=http,
+        warc_headers_dict={
+            "WARC-Date": date,
+            KEY_HEADER: listing.key,
+            SOURCE_HEADER: listing.source,
+        },
+    )
+    writer.write_record(rec)
+    blob = json.dumps({"listing": listing.as_dict(), **meta}, sort_keys=True).encode()
+    info = writer.create_warc_record(
+        url,
+        "metadata",
+        payload=io.BytesIO(blob),
+        warc_content_type="application/json",
+        warc_headers_dict={
+            "WARC-Date": date,
+            "WARC-Concurrent-To": rec.rec_headers.get_header(_ID),
+        },
+    )
+    writer.write_record(info)
+    return out.getvalue()
 
 
 class WarcStore:
@@ -130,41 +177,10 @@ class WarcStore:
         if self._file is None:
             with storage_errors(self.folder):
                 self._open()
+        # one write: a kill leaves the whole capture or a torn tail, never a response alone
+        records = _capture_records(listing, response, captured, meta, url or listing.url)
         with storage_errors(self._path):
-            self._append(listing, response, captured, meta, url or listing.url)
+            self._file.write(records)
+            self._file.flush()
+            os.fsync(self._file.fileno())
         return self._path.name.removesuffix(_OPEN)
-
-    def _append(
-        self, listing: Listing, response: Response, captured: datetime, meta: dict, url: str
-    ) -> None:
-        writer = WARCWriter(self._file, gzip=True)
-        http = StatusAndHeaders(
-            f"{response.status} {response.reason}", response.headers, protocol="HTTP/1.1"
-        )
-        date = captured.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        rec = writer.create_warc_record(
-            url,
-            "response",
-            payload=io.BytesIO(response.body),
-            http_headers=http,
-            warc_headers_dict={
-                "WARC-Date": date,
-                KEY_HEADER: listing.key,
-                SOURCE_HEADER: listing.source,
-            },
-        )
-        writer.write_record(rec)
-        blob = json.dumps({"listing": listing.as_dict(), **meta}, sort_keys=True).encode()
-        info = writer.create_warc_record(
-            url,
-            "metadata",
-            payload=io.BytesIO(blob),
-            warc_content_type="application/json",
-            warc_headers_dict={
-                "WARC-Date": date,
-                "WARC-Concurrent-To": rec.rec_headers.get_header("WARC-Record-ID"),
-            },
-        )
-        writer.write_record(info)
-        self._file.flush()
-        os.fsync(self._file.fileno())

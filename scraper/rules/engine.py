@@ -237,15 +237,21 @@ class RuleBook:
 
 
 @lru_cache(maxsize=8)
-def _load_cached(keys: tuple[tuple[str, int, int], ...], inline: str) -> RuleBook:
+def _load_cached(keys: tuple[tuple[str, int, int], ...], inline: str, config: str) -> RuleBook:
     files = [load_rule_file(Path(p)) for p, _, _ in keys]
     for i, data in enumerate(json.loads(inline)):
-        files.append(load_rule_file(Path(f"config.yaml:publishers[{i}]"), data=data))
+        files.append(load_rule_file(Path(f"{config}:publishers[{i}]"), data=data))
     return RuleBook(files)
 
 
-def load_rulebook(extra: list[Path] | None = None, inline: list[dict] | None = None) -> RuleBook:
-    """The packaged rules plus the user's; cached while no file changes."""
+def load_rulebook(
+    extra: list[Path] | None = None,
+    inline: list[dict] | None = None,
+    *,
+    config: str = "config.yaml",
+) -> RuleBook:
+    """The packaged rules plus the user's; cached while no file changes. `config` is the
+    config file that holds `inline`, which its errors name."""
     paths = packaged_rule_files() + list(extra or [])
     keys = []
     for p in paths:
@@ -254,4 +260,4 @@ def load_rulebook(extra: list[Path] | None = None, inline: list[dict] | None = N
         except OSError:
             raise RuleError(f"{p}: rule file not found") from None
         keys.append((str(p), st.st_mtime_ns, st.st_size))
-    return _load_cached(tuple(keys), json.dumps(inline or [], sort_keys=True, default=str))
+    return _load_cached(tuple(keys), json.dumps(inline or [], sort_keys=True, default=str), config)

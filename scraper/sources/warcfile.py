@@ -39,15 +39,18 @@ _DAMAGE = (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError, IndexEr
 
 
 def warc_paths(patterns: list[str], base: Path, *, key: str = "sources.warc.paths") -> list[Path]:
-    """The files the patterns name, each once; a pattern that matches nothing is an error."""
-    out: list[Path] = []
+    """The files the patterns name, each once: `**` follows links to folders, and a link
+    that loops names one file under many paths, so files are told apart by real path. A
+    pattern that matches no file is an error."""
+    out: dict[Path, Path] = {}
     for i, pattern in enumerate(patterns):
         full = pattern if Path(pattern).is_absolute() else str(base / pattern)
         found = sorted(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
         if not found:
             raise ConfigError(f"{key}[{i}]: {pattern!r} matches no file (looked in {base})")
-        out += found
-    return list(dict.fromkeys(out))
+        for path in found:
+            out.setdefault(path.resolve(), path)
+    return list(out.values())
 
 
 @dataclass
