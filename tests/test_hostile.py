@@ -439,7 +439,8 @@ def test_a_response_whose_metadata_record_was_cut_off_is_a_torn_tail(tmp_path):
             )
         )  # fmt: skip
     store._file = None  # the killed process never closed it
-    recovered = WarcStore(tmp_path).recover()
+    recovered: dict[str, str] = {}
+    WarcStore(tmp_path).recover(recovered.update)
     assert sorted(recovered) == [capture(i)[0].key for i in range(2)]
     assert next(tmp_path.glob("*.warc.gz")).stat().st_size == whole
 
