@@ -470,3 +470,23 @@ def test_clean_on_hostile_documents(rnd, kind):
 @given(st.text(st.characters(exclude_categories=())) | st.binary())
 def test_clean_on_any_text_or_bytes(data):
     document_or_input_error(data)
+
+
+def test_clean_does_not_read_a_response_whose_metadata_record_never_came(tmp_path):
+    from scraper.sources import iter_store
+
+    store = WarcStore(tmp_path)
+    store.write(*capture(0))
+    open_file = next(tmp_path.glob("*.open"))
+    listing, response, _, _ = capture(1)
+    with open(open_file, "ab") as f:  # killed between the response and its metadata
+        writer = WARCWriter(f, gzip=True)
+        http = StatusAndHeaders("200 OK", response.headers, protocol="HTTP/1.1")
+        headers = {"WARC-Date": "2012-06-22T00:00:00Z", KEY_HEADER: listing.key}
+        rec = writer.create_warc_record(
+            listing.url, "response", payload=io.BytesIO(response.body), http_headers=http,
+            warc_headers_dict=headers,
+        )  # fmt: skip
+        writer.write_record(rec)
+    urls = [c.url for c in iter_store(tmp_path)]
+    assert urls == ["https://example.org/0"]

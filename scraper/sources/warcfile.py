@@ -129,7 +129,8 @@ def read_warc(
     originals: Originals | None = None,
 ) -> Iterator[Capture | SkippedInput]:
     """Every record of a WARC/ARC file as a Capture, or a line naming what was wrong with
-    the file. `store`: the raw store, whose metadata records belong to its captures."""
+    the file. `store`: the raw store, where a capture is a response and then its metadata
+    record; a response without one (the tail of a killed run's open file) is not read."""
     originals = originals if originals is not None else Originals()
     try:
         size = path.stat().st_size
@@ -142,11 +143,14 @@ def read_warc(
         yield SkippedInput(str(path), "empty file")
         return
     records, offset = 0, 0
+    held: list[Capture | SkippedInput] = []  # the store's response, until its metadata record
     with f:
         it = ArchiveIterator(f, arc2warc=True)
         try:
             for record in it:
                 if store and record.rec_type == "metadata":
+                    yield from held  # the capture is whole: written as one unit with this
+                    held = []
                     continue
                 if records == 0 and _not_an_archive(record):
                     yield SkippedInput(str(path), "not a WARC or ARC file")
@@ -156,8 +160,13 @@ def read_warc(
                 body = _payload(record, max_bytes) if has_body else (b"", None)
                 offset = it.get_record_offset()  # (reads the record to its end)
                 cap = _capture(record, body, path, offset, source, max_bytes, originals)
-                if cap.cut:
-                    yield SkippedInput(str(path), f"record at byte {offset} {cap.cut}")
+                out = [SkippedInput(str(path), f"record at byte {offset} {cap.cut}")] * bool(
+                    cap.cut
+                )
+                if store:  # a response whose metadata record never came is a torn tail
+                    held = [*out, cap]  # (a killed collect's; its next run cuts it off)
+                    continue
+                yield from out
                 yield cap
         except _DAMAGE as e:
             where = "not a WARC or ARC file" if records == 0 else f"damaged after {records} records"
