@@ -17,7 +17,7 @@ __all__ = ["LineDecision", "explain", "explain_source", "page_type_of"]
 
 @dataclass(frozen=True, slots=True)
 class LineDecision:
-    n: int  # line number in the input (for HTML: in trafilatura's text)
+    n: int  # line number in the input (for HTML: in trafilatura's text; 0: not in it)
     text: str
     decision: str  # kept | dropped | title | meta
     rule: str | None
@@ -30,8 +30,10 @@ class LineDecision:
 def explain(
     data: str | bytes, config: Config, *, url: str | None = None
 ) -> tuple[Document, list[LineDecision]]:
-    doc, lines = clean_lines(rulebook_for(config), data, url=url)
-    out = []
+    html_stage: list[tuple[str, str, str]] = []
+    doc, lines = clean_lines(rulebook_for(config), data, url=url, html_drops_out=html_stage)
+    # what trafilatura and prune rules took out of an HTML page, before any text rule ran
+    out = [LineDecision(0, text, "dropped", rule, kind) for rule, kind, text in html_stage]
     for line in lines:
         if line.removed is None:
             kind = "lead" if line.lead else None  # put back from the page (cleaning/_lead.py)

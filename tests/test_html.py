@@ -306,3 +306,33 @@ def test_a_short_link_line_to_comments_or_subscriptions_is_removed(line, removed
     text = re.sub(r"<[^>]+>", "", line)
     assert all(p in doc.text for p in PARAS)
     assert (text not in doc.text) is removed
+
+
+def test_explain_shows_what_trafilatura_and_prune_rules_took_out(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "publisher: Northern Herald\ndomains: [herald.example]\nversions:\n"
+        "  - id: v1\n    html:\n      prune_xpath: ['//div[@class=\"promo\"]']\n"
+    )
+    (tmp_path / "config.yaml").write_text(f"rules: [{rules}]\n")
+    html = page(
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        + article("<div class='promo'><p>Get the Herald delivered to your door</p></div>")
+        + "<footer><p>Copyright 2021 The Northern Herald. All rights reserved.</p></footer>"
+    )
+    from scraper.config import load_config
+
+    cfg = load_config(tmp_path / "config.yaml")
+    _, decisions = explain(html, cfg, url="https://herald.example/2021/03/09/tram")
+    by_text = {d.text: d for d in decisions}
+    footer = by_text["Copyright 2021 The Northern Herald. All rights reserved."]
+    assert (footer.decision, footer.rule, footer.kind) == (
+        "dropped",
+        "html.trafilatura",
+        "boilerplate",
+    )
+    assert by_text["Home News"].rule == "html.trafilatura"
+    promo = by_text["Get the Herald delivered to your door"]
+    assert (promo.decision, promo.rule) == ("dropped", "html.prune")
+    assert all(by_text[p].decision == "kept" for p in PARAS)  # article text is not reported
+    assert [d.n for d in decisions] == sorted(d.n for d in decisions)

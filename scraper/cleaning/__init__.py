@@ -10,6 +10,7 @@ named here.
     _html           trafilatura's main text as Lines (_blocks: links, list items)
     _chunks         an article cut into chunks, joined before extraction
     _lead           the lead paragraph trafilatura leaves out, put back
+    _html_drops     what trafilatura and prune rules left out, for scrape explain
     _html_meta      title, author, date, canonical url from the markup (_author)
     _page_signals   what a page says about its kind, for filters/page_type.py
 """

@@ -17,6 +17,7 @@ from ._author import markup_author
 from ._dates import date_from_url
 from ._decode import decode_text, looks_like_html, usable_input
 from ._html import main_lines, parse_html
+from ._html_drops import html_drops
 from ._html_meta import PageMetadata, page_metadata
 from ._lead import find_lead
 from ._lines import Line, split_lines, to_plain
@@ -46,8 +47,9 @@ def _html_lines(
     page: PageMetadata,
     url: str | None,
     captured: datetime | None,
-) -> list[Line]:
-    """trafilatura's text as Lines, pruned with the publisher's XPaths, lead put back."""
+) -> tuple[list[Line], list[str]]:
+    """trafilatura's text as Lines, pruned with the publisher's XPaths, lead put back; and
+    the XPaths pruned."""
     pub = book.publisher_for(url, "")
     prune = book.select(url, "", captured.date() if captured else None).prune_xpath
     lines = main_lines(tree, url=url, prune_xpath=prune)
@@ -57,13 +59,14 @@ def _html_lines(
         if again != prune:
             lines = main_lines(tree, url=url, prune_xpath=again)
             text = "\n".join(line.raw for line in lines)
+            prune = again
     lead = find_lead(tree, page.description, text)
     if lead:
         at = next((i for i, line in enumerate(lines) if not line.heading), len(lines))
         lines.insert(at, Line(0, lead, to_plain(lead), lead=True))
         for n, line in enumerate(lines, 1):
             line.n = n
-    return lines
+    return lines, prune
 
 
 def clean_lines(
@@ -75,9 +78,13 @@ def clean_lines(
     doc_id: str | None = None,
     source: str = "text",
     content_type: str | None = None,
+    html_drops_out: list[tuple[str, str, str]] | None = None,
 ) -> tuple[Document, list[Line]]:
     """`clean` with the rule book given (for runs of many documents), returning also every
     input line with its decision (for `scrape explain` and `scrape report`).
+
+    `html_drops_out`, when given, receives (rule, kind, text) for each block of an HTML
+    page that trafilatura or a prune rule left out (cleaning/_html_drops.py; explain only).
 
     Language and page type are not set here: they are annotations of the filter stage
     (`filters.annotate`, which `clean` runs)."""
@@ -92,8 +99,10 @@ def clean_lines(
         tree = parse_html(data, content_type=content_type)
         signals = html_signals(tree)
         page = page_metadata(tree, url)
-        lines = _html_lines(book, tree, page, url, captured)
+        lines, prune = _html_lines(book, tree, page, url, captured)
         text = "\n".join(line.raw for line in lines)
+        if html_drops_out is not None:
+            html_drops_out += html_drops(tree, lines, prune)
         given = Metadata(page.title, page.author, page.published, page.url)
         html_language = page.language
     else:
