@@ -336,3 +336,46 @@ def test_explain_shows_what_trafilatura_and_prune_rules_took_out(tmp_path):
     assert (promo.decision, promo.rule) == ("dropped", "html.prune")
     assert all(by_text[p].decision == "kept" for p in PARAS)  # article text is not reported
     assert [d.n for d in decisions] == sorted(d.n for d in decisions)
+
+
+def _link_post() -> str:
+    """A link-blog post: the article is a list of links, which looks like a teaser box."""
+    items = "".join(
+        f'<li><a href="https://news.example/{i}">Story {i} on the city budget and its'
+        f' critics</a> via News Example https://news.example/{i}</li>'
+        for i in range(12)
+    )
+    return page(
+        f"<article><h1>Links for March 3rd</h1><ul>{items}</ul>"
+        "<p>Posted from Diigo. The rest of my favourite links are here.</p></article>"
+    )
+
+
+def test_a_page_that_is_a_list_of_links_does_not_collapse():
+    # the link rules take each item for a teaser; trafilatura's own text has them all, so
+    # the collapse guard (cleaning/_guard.py) puts them back
+    doc = clean(_link_post())
+    assert all(f"Story {i} on the city budget" in doc.text for i in range(12))
+    assert not any("Story" in r.text for r in doc.removed)
+
+
+def _lines(*texts: str, links: float = 0.0) -> list:
+    from scraper.cleaning import Line, to_plain
+
+    out = [Line(n, t, to_plain(t)) for n, t in enumerate(texts, 1)]
+    for line in out:
+        line.links = links
+    return out
+
+
+def test_the_collapse_guard_replaces_another_text_and_keeps_a_focused_one():
+    from scraper.cleaning._guard import suspect, verdict
+
+    menu = _lines("Home News Sport Weather Business Culture Travel Jobs Shop E-Paper " * 40)
+    assert suspect(menu)  # no full stop in 400 words: a flattened menu
+    reference = _lines(*PARAS * 3)
+    assert verdict(menu, reference) == "replace"
+    # our text is part of trafilatura's, which adds what surrounds it: ours stays
+    assert verdict(_lines(*PARAS * 2), reference) == "keep"
+    assert not suspect(_lines(*PARAS * 8))
+    assert suspect(_lines(*PARAS * 8, links=0.9))  # mostly link text

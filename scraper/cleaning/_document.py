@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -11,12 +12,13 @@ from tld import get_fld
 
 from ..config import Config, default_config, load_config
 from ..models import Capture, Document, document_id
-from ..rules.apply import apply_text_rules
-from ..rules.engine import RuleBook, load_rulebook
+from ..rules.apply import Found, apply_text_rules
+from ..rules.engine import ActiveRules, RuleBook, load_rulebook
 from ._author import markup_author
 from ._dates import date_from_url
 from ._decode import decode_text, looks_like_html, usable_input
-from ._html import main_lines, parse_html
+from ._guard import restore_dropped, suspect, verdict
+from ._html import main_lines, parse_html, reference_lines
 from ._html_drops import html_drops
 from ._html_meta import PageMetadata, page_metadata
 from ._lead import find_lead
@@ -69,6 +71,26 @@ def _html_lines(
     return lines, prune
 
 
+def _guarded(
+    tree: HtmlElement,
+    lines: list[Line],
+    removed: Found,
+    rules: ActiveRules,
+    url: str | None,
+    prune: list[str],
+) -> tuple[list[Line], Found]:
+    """Our lines, or trafilatura's own where ours collapsed (cleaning/_guard.py)."""
+    reference = reference_lines(tree, url=url, prune_xpath=prune)
+    if verdict(lines, reference) == "replace":
+        lines = [replace(line) for line in reference]
+        removed = apply_text_rules(lines, rules)
+    if verdict(lines, reference) == "restore":
+        numbers = restore_dropped(lines, reference)
+        back = {(line.n, line.plain) for line in lines if line.n in numbers}
+        removed = [(n, r) for n, r in removed if (n, r.text) not in back]
+    return lines, removed
+
+
 def clean_lines(
     book: RuleBook,
     data: str | bytes,
@@ -93,6 +115,7 @@ def clean_lines(
     raw_sha256 = hashlib.sha256(raw).hexdigest()
     given = Metadata()
     tree = None
+    prune: list[str] = []
     html_language = None
     signals = None
     if looks_like_html(data):
@@ -101,8 +124,6 @@ def clean_lines(
         page = page_metadata(tree, url)
         lines, prune = _html_lines(book, tree, page, url, captured)
         text = "\n".join(line.raw for line in lines)
-        if html_drops_out is not None:
-            html_drops_out += html_drops(tree, lines, prune)
         given = Metadata(page.title, page.author, page.published, page.url)
         html_language = page.language
     else:
@@ -119,6 +140,10 @@ def clean_lines(
     )
     rules = book.select(where, text, when)
     removed = apply_text_rules(lines, rules)
+    if tree is not None and suspect(lines):
+        lines, removed = _guarded(tree, lines, removed, rules, url, prune)
+    if tree is not None and html_drops_out is not None:
+        html_drops_out += html_drops(tree, lines, prune)
     meta, meta_removed = read_metadata(lines, rules, given)
     if meta.author is None and tree is not None:
         meta.author = markup_author(tree)  # after the text: the slowest metadata step

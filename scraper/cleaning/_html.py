@@ -25,7 +25,7 @@ from ._chunks import join_chunks
 from ._decode import decode_page
 from ._lines import Line
 
-__all__ = ["main_lines", "parse_html"]
+__all__ = ["main_lines", "parse_html", "reference_lines"]
 
 # Below this many characters the fast extraction may have found the wrong block; see
 # main_lines. Measured on ../shared/bench (1000 and 2000 scored the same).
@@ -73,6 +73,15 @@ def main_lines(tree: HtmlElement, *, url: str | None, prune_xpath: list[str]) ->
     return lines
 
 
+def reference_lines(tree: HtmlElement, *, url: str | None, prune_xpath: list[str]) -> list[Line]:
+    """trafilatura's own text with its default settings (comments off): what the collapse
+    guard (cleaning/_guard.py) checks ours against. Empty when it finds none."""
+    try:
+        return _extract(tree, url, prune_xpath, fast=False, favor_recall=False)
+    except InputError:
+        return []
+
+
 def _covers(full: list[Line], lines: list[Line]) -> bool:
     """Whether `full` holds (nearly) all of `lines`: more of the same text, not other text."""
     have = {line.plain for line in full}
@@ -84,14 +93,19 @@ def _chars(lines: list[Line]) -> int:
 
 
 def _extract(
-    tree: HtmlElement, url: str | None, prune_xpath: list[str], *, fast: bool = True
+    tree: HtmlElement,
+    url: str | None,
+    prune_xpath: list[str],
+    *,
+    fast: bool = True,
+    favor_recall: bool = True,
 ) -> list[Line]:
     try:
         doc = trafilatura.bare_extraction(
             tree,
             url=url,
             fast=fast,
-            favor_recall=True,
+            favor_recall=favor_recall,
             include_comments=False,
             deduplicate=False,
             prune_xpath=prune_xpath or None,
