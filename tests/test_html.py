@@ -342,7 +342,7 @@ def _link_post() -> str:
     """A link-blog post: the article is a list of links, which looks like a teaser box."""
     items = "".join(
         f'<li><a href="https://news.example/{i}">Story {i} on the city budget and its'
-        f' critics</a> via News Example https://news.example/{i}</li>'
+        f" critics</a> via News Example https://news.example/{i}</li>"
         for i in range(12)
     )
     return page(
