@@ -13,13 +13,20 @@ from lxml.etree import _Element
 
 from ._lines import Line, to_plain
 
-__all__ = ["LINK_CLOSE", "LINK_OPEN", "UNMARK", "body_lines", "mark_links"]
+__all__ = ["LINK_CLOSE", "LINK_OPEN", "UNMARK", "body_lines", "mark_links", "unmarked"]
 
 # Private-use characters put around each link's text before extraction: they pass through
 # trafilatura as text (its own link output changes what it extracts, measured worse), and
 # body_lines counts and removes them.
 LINK_OPEN, LINK_CLOSE = "\ue000", "\ue001"
 UNMARK = dict.fromkeys(map(ord, LINK_OPEN + LINK_CLOSE))  # str.translate table: marks out
+
+
+def unmarked(text: str) -> str:
+    """Page text without link marks, whitespace collapsed: for comparing with Lines."""
+    return " ".join(text.translate(UNMARK).split())
+
+
 _MARKS = re.compile(f"([{LINK_OPEN}{LINK_CLOSE}])")
 
 # elements that start and end a line; inside a list item, head and p only add a space

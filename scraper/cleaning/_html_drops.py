@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from lxml.html import HtmlElement
 
-from ._blocks import UNMARK
+from ._blocks import unmarked
 from ._lines import Line
 
 __all__ = ["PRUNE", "TRAFILATURA", "html_drops"]
@@ -28,17 +28,13 @@ _BLOCKS = frozenset(
 )
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.translate(UNMARK).split())
-
-
 def _page_blocks(root: HtmlElement, pruned: set[HtmlElement]) -> list[tuple[str, str]]:
     """(rule, text) of each visible block, in page order; rule PRUNE inside pruned elements."""
     out: list[tuple[str, str]] = []
     parts: list[str] = []
 
     def flush(rule: str) -> None:
-        text = _norm("".join(parts))
+        text = unmarked("".join(parts))
         parts.clear()
         if text:
             out.append((rule, text))
@@ -76,7 +72,7 @@ def html_drops(
     tree: HtmlElement, lines: list[Line], prune_xpath: list[str]
 ) -> list[tuple[str, str, str]]:
     """(rule, kind, text) for each block of the page that is not in `lines`, in page order."""
-    extracted = f" {_norm(' '.join(line.plain for line in lines))} "
+    extracted = f" {unmarked(' '.join(line.plain for line in lines))} "
     body = tree.find("body")
     blocks = _page_blocks(body if body is not None else tree, _matches(tree, prune_xpath))
     return [

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from ._blocks import UNMARK
+from ._blocks import unmarked
 
 __all__ = ["LEAD_MIN_WORDS", "find_lead"]
 
@@ -24,13 +24,9 @@ _CANDIDATES = ("p", "div", "span", "h2", "h3", "strong", "b", "em", "header", "s
 _CLIMB = 3  # how far up from the element where the description starts
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.translate(UNMARK).split())
-
-
 def _trimmed(description: str) -> str:
     """Without a trailing ellipsis: many sites cut the description short."""
-    return _norm(description).rstrip(".…").rstrip()
+    return unmarked(description).rstrip(".…").rstrip()
 
 
 def find_lead(
@@ -47,17 +43,17 @@ def find_lead(
     if len(wanted.split()) < min_words:
         return None
     key = wanted[:_KEY_CHARS]
-    if key in _norm(body_text):
+    if key in unmarked(body_text):
         return None
     first_words = " ".join(key.split()[:3])
     limit = len(wanted) * 3 // 2 + 40  # the element is the lead, not a whole article
     body = tree.find("body")
     best: str | None = None
     for el in (body if body is not None else tree).iter(*_CANDIDATES):
-        if not _norm(el.text or "").startswith(first_words):
+        if not unmarked(el.text or "").startswith(first_words):
             continue
         for node in (el, *list(el.iterancestors())[:_CLIMB]):
-            text = _norm(node.text_content())
+            text = unmarked(node.text_content())
             if len(text) > limit:
                 break
             if key in text:
