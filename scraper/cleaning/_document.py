@@ -49,17 +49,18 @@ def _html_lines(
     page: PageMetadata,
     url: str | None,
     captured: datetime | None,
+    full_out: list[Line],
 ) -> tuple[list[Line], list[str]]:
     """trafilatura's text as Lines, pruned with the publisher's XPaths, lead put back; and
-    the XPaths pruned."""
+    the XPaths pruned. `full_out` as for main_lines."""
     pub = book.publisher_for(url, "")
     prune = book.select(url, "", captured.date() if captured else None).prune_xpath
-    lines = main_lines(tree, url=url, prune_xpath=prune)
+    lines = main_lines(tree, url=url, prune_xpath=prune, full_out=full_out)
     text = "\n".join(line.raw for line in lines)
     if pub is None and book.publisher_for(url, text) is not None:
         again = book.select(url, text, page.published).prune_xpath
         if again != prune:
-            lines = main_lines(tree, url=url, prune_xpath=again)
+            lines = main_lines(tree, url=url, prune_xpath=again, full_out=full_out)
             text = "\n".join(line.raw for line in lines)
             prune = again
     lead = find_lead(tree, page.description, text)
@@ -78,9 +79,11 @@ def _guarded(
     rules: ActiveRules,
     url: str | None,
     prune: list[str],
+    full: list[Line],
 ) -> tuple[list[Line], Found]:
-    """Our lines, or trafilatura's own where ours collapsed (cleaning/_guard.py)."""
-    reference = reference_lines(tree, url=url, prune_xpath=prune)
+    """Our lines, or trafilatura's own where ours collapsed (cleaning/_guard.py); `full`:
+    its full-mode lines when main_lines extracted them already."""
+    reference = full or reference_lines(tree, url=url, prune_xpath=prune)
     if verdict(lines, reference) == "replace":
         lines = [replace(line) for line in reference]
         removed = apply_text_rules(lines, rules)
@@ -116,13 +119,14 @@ def clean_lines(
     given = Metadata()
     tree = None
     prune: list[str] = []
+    full: list[Line] = []
     html_language = None
     signals = None
     if looks_like_html(data):
         tree = parse_html(data, content_type=content_type)
         signals = html_signals(tree)
         page = page_metadata(tree, url)
-        lines, prune = _html_lines(book, tree, page, url, captured)
+        lines, prune = _html_lines(book, tree, page, url, captured, full)
         text = "\n".join(line.raw for line in lines)
         given = Metadata(page.title, page.author, page.published, page.url)
         html_language = page.language
@@ -141,7 +145,7 @@ def clean_lines(
     rules = book.select(where, text, when)
     removed = apply_text_rules(lines, rules)
     if tree is not None and suspect(lines):
-        lines, removed = _guarded(tree, lines, removed, rules, url, prune)
+        lines, removed = _guarded(tree, lines, removed, rules, url, prune, full)
     if tree is not None and html_drops_out is not None:
         html_drops_out += html_drops(tree, lines, prune)
     meta, meta_removed = read_metadata(lines, rules, given)

@@ -3,11 +3,13 @@
 Our HTML path (fast mode, favor_recall, chunks joined, then line rules) beats trafilatura
 on average, but on a few pages it collapses: the fast extraction takes the wrong block (a
 menu, a teaser), or a structural rule takes a page that is a list of links for a box of
-other stories. trafilatura's default extraction is the reference: when our text is a
+other stories. trafilatura's full mode (which checks its choice against readability and
+jusText) is the reference: when our text is a
 different text, we fall back to it; when rules cut it to under half of it, the lines they
 dropped that the reference holds come back.
 
-The reference costs a second extraction, so it runs only when a cheap signal says our text
+The reference costs a second extraction (free where main_lines made it already for a
+short text), so it runs only when a cheap signal says our text
 is suspect: few words kept, most of the extracted words dropped by rules, text that is
 mostly link text, or text with hardly a full stop (a menu flattened into one run).
 """

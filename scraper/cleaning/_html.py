@@ -50,11 +50,18 @@ def parse_html(html: str | bytes, *, content_type: str | None = None) -> HtmlEle
     return tree
 
 
-def main_lines(tree: HtmlElement, *, url: str | None, prune_xpath: list[str]) -> list[Line]:
+def main_lines(
+    tree: HtmlElement,
+    *,
+    url: str | None,
+    prune_xpath: list[str],
+    full_out: list[Line] | None = None,
+) -> list[Line]:
     """The main text as Lines; InputError when the page holds none.
 
     Marks the links of `tree` in place (read its metadata first), and joins an article cut
-    into chunks (chunks.py); trafilatura works on a copy.
+    into chunks (chunks.py); trafilatura works on a copy. `full_out` receives the full-mode
+    lines when a short text made us extract them: the collapse guard's reference, free.
     """
     mark_links(tree)
     lines = _extract(tree, url, prune_xpath)
@@ -66,6 +73,8 @@ def main_lines(tree: HtmlElement, *, url: str | None, prune_xpath: list[str]) ->
         # elsewhere. When it only adds to the same text, what it adds is mostly the
         # teasers around a short article, so the fast text stays.
         full = _extract(tree, url, prune_xpath, fast=False)
+        if full_out is not None:
+            full_out[:] = full
         if _chars(full) > _chars(lines) and not _covers(full, lines):
             lines = full
     if not lines:
@@ -74,10 +83,10 @@ def main_lines(tree: HtmlElement, *, url: str | None, prune_xpath: list[str]) ->
 
 
 def reference_lines(tree: HtmlElement, *, url: str | None, prune_xpath: list[str]) -> list[Line]:
-    """trafilatura's own text with its default settings (comments off): what the collapse
-    guard (cleaning/_guard.py) checks ours against. Empty when it finds none."""
+    """trafilatura's full mode (comments off), as main_lines runs it on short texts: what
+    the collapse guard (cleaning/_guard.py) checks ours against. Empty when it finds none."""
     try:
-        return _extract(tree, url, prune_xpath, fast=False, favor_recall=False)
+        return _extract(tree, url, prune_xpath, fast=False)
     except InputError:
         return []
 
@@ -98,14 +107,13 @@ def _extract(
     prune_xpath: list[str],
     *,
     fast: bool = True,
-    favor_recall: bool = True,
 ) -> list[Line]:
     try:
         doc = trafilatura.bare_extraction(
             tree,
             url=url,
             fast=fast,
-            favor_recall=favor_recall,
+            favor_recall=True,
             include_comments=False,
             deduplicate=False,
             prune_xpath=prune_xpath or None,
