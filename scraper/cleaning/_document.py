@@ -49,11 +49,12 @@ def _html_lines(
 ) -> list[Line]:
     """trafilatura's text as Lines, pruned with the publisher's XPaths, lead put back."""
     pub = book.publisher_for(url, "")
-    prune = book.select(url, "", captured.date() if captured else None).prune_xpath
+    day = captured.date() if captured else None
+    prune = book.select(url, "", None, captured=day).prune_xpath
     lines = main_lines(tree, url=url, prune_xpath=prune)
     text = "\n".join(line.raw for line in lines)
     if pub is None and book.publisher_for(url, text) is not None:
-        again = book.select(url, text, page.published).prune_xpath
+        again = book.select(url, text, page.published, captured=day).prune_xpath
         if again != prune:
             lines = main_lines(tree, url=url, prune_xpath=again)
             text = "\n".join(line.raw for line in lines)
@@ -102,13 +103,8 @@ def clean_lines(
     generic = book.select(None, "", None)
     trailer_url, _ = find_url(lines, generic)
     where = url or given.url or trailer_url
-    when: date | None = (
-        (captured.date() if captured else None)
-        or date_from_url(where)
-        or given.published
-        or scan_date(lines, generic)
-    )
-    rules = book.select(where, text, when)
+    published: date | None = date_from_url(where) or given.published or scan_date(lines, generic)
+    rules = book.select(where, text, published, captured=captured.date() if captured else None)
     removed = apply_text_rules(lines, rules)
     meta, meta_removed = read_metadata(lines, rules, given)
     if meta.author is None and tree is not None:

@@ -48,6 +48,10 @@ class ResolvedVersion:
     repeat: tuple[str, Any] | None
     html: HtmlRules
     meta: MetaRules
+    signatures: tuple[re.Pattern[str], ...] = ()  # this layout's own, compiled for whole texts
+
+    def signature_hits(self, text: str) -> int:
+        return sum(1 for p in self.signatures if p.search(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +66,21 @@ class LoadedFile:
         """Short name, in default rule names and fixture folders (`_generic` -> generic)."""
         return _stem(Path(self.path))
 
-    def version_for(self, when: date | None) -> ResolvedVersion:
-        """fundus-style: the first version whose valid_until is on or after `when`."""
+    def version_for(
+        self, when: date | None, *, text: str = "", captured: date | None = None
+    ) -> ResolvedVersion:
+        """The layout the page wears: an old article captured recently wears the recent
+        layout, so the capture date decides when known, then the layout's signatures in
+        the text, and only then `when`, the article's date (fundus-style: the first
+        version whose valid_until is on or after it)."""
+        if captured is None and text:
+            hits = [(v.signature_hits(text), v) for v in self.versions.values()]
+            best = max((h for h, _ in hits), default=0)
+            if best:
+                return next(v for h, v in hits if h == best)
+        return self._dated(captured or when)
+
+    def _dated(self, when: date | None) -> ResolvedVersion:
         chosen = self.rules.versions[-1]
         if when is not None:
             chosen = next(
@@ -150,7 +167,8 @@ def _resolve(rf: RuleFile, stem: str, path: str) -> dict[str, ResolvedVersion]:
             )
         else:
             html = v.html
-        out[v.id] = ResolvedVersion(rf.publisher, v.id, path, text, repeat, html, meta)
+        signatures = tuple(re.compile(p.pattern, p.flags | re.M) for p in v.recognise)
+        out[v.id] = ResolvedVersion(rf.publisher, v.id, path, text, repeat, html, meta, signatures)
     return out
 
 
@@ -229,10 +247,14 @@ class RuleBook:
                 best, hits = name, n
         return best
 
-    def select(self, url: str | None, text: str, when: date | None) -> ActiveRules:
+    def select(
+        self, url: str | None, text: str, when: date | None, *, captured: date | None = None
+    ) -> ActiveRules:
+        """The rules for one document; `when` is the article's date, `captured` the
+        capture's, which decides the layout first (`LoadedFile.version_for`)."""
         name = self.publisher_for(url, text)
         files = self.publishers.get(name, []) if name else []
-        versions = [f.version_for(when) for f in files + self.generic]
+        versions = [f.version_for(when, text=text, captured=captured) for f in files + self.generic]
         return ActiveRules(name, tuple(versions))
 
 

@@ -204,6 +204,9 @@ class MetaRules(_Strict):
 class RuleVersion(_Strict):
     id: str
     valid_until: date | None = None
+    recognise: list[Regex] = Field(
+        [], description="signatures of this layout, which pick it when the capture time is unknown"
+    )
     extends: str | None = None
     html: HtmlRules = HtmlRules()
     text: TextRules = TextRules()
