@@ -16,6 +16,7 @@ from statistics import median
 from ..cleaning import Line
 from ..models import Removed
 from .engine import ActiveRules
+from .schema import BlockRule
 
 __all__ = ["Found", "apply_text_rules"]
 
@@ -52,13 +53,32 @@ def _truncate(lines: list[Line], rules: ActiveRules, out: Found) -> None:
                 break
 
 
+def _block_end(lines: list[Line], i: int, rule: BlockRule) -> int | None:
+    """The index of the block's last line: its end marker, else the text's last line
+    when the page was cut short inside the block."""
+    stop = min(len(lines), i + rule.max_lines)
+    end = next((j for j in range(i, stop) if rule.end.search(lines[j].plain)), None)
+    if end is None and _cut_short_inside(lines, i, rule):
+        return len(lines) - 1
+    return end
+
+
+def _cut_short_inside(lines: list[Line], i: int, rule: BlockRule) -> bool:
+    """Whether a block without its end marker is the text's tail: it starts past
+    `unclosed_from` of the text's words and what follows is short."""
+    if rule.unclosed_from is None or len(lines) - i > rule.max_lines:
+        return False
+    after = sum(line.words for line in lines[i:] if line.kept)
+    total = after + sum(line.words for line in lines[:i] if line.kept)
+    return after <= rule.unclosed_max_words and total - after >= total * rule.unclosed_from
+
+
 def _blocks(lines: list[Line], rules: ActiveRules, out: Found) -> None:
     for name, rule in rules.sections("drop_blocks"):
         i = 0
         while i < len(lines):
             if lines[i].kept and rule.start.search(lines[i].plain):
-                stop = min(len(lines), i + rule.max_lines)
-                end = next((j for j in range(i, stop) if rule.end.search(lines[j].plain)), None)
+                end = _block_end(lines, i, rule)
                 if end is not None:
                     for line in lines[i : end + 1]:
                         _drop(line, name, rule.kind, out)

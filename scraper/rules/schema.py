@@ -112,13 +112,26 @@ class LinkListRule(_Strict):
 
 
 class BlockRule(_Strict):
-    """Drop from a start line through an end line, if the end comes within max_lines."""
+    """Drop from a start line through an end line, if the end comes within max_lines.
+
+    A page cut short loses the end line: then the block goes to the end of the text, but
+    only for a rule that sets `unclosed_from` (a start marker specific enough, such as a
+    letter's salutation), when the block starts past that share of the text's words and
+    the rest is at most `unclosed_max_words` words, so an article is never eaten.
+    """
 
     start: Regex
     end: Regex
     kind: str = "boilerplate"
     name: str | None = None
     max_lines: int = Field(40, ge=1)
+    unclosed_from: float | None = Field(
+        None,
+        ge=0.5,
+        le=1,
+        description="an unclosed block starts past this share of words; null: never",
+    )
+    unclosed_max_words: int = Field(120, ge=1, description="an unclosed block is this short")
 
 
 class ListRule(_Strict):
