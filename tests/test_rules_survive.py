@@ -3,6 +3,7 @@ never takes article text with it."""
 
 from scraper import clean
 from scraper.rules import apply
+from scraper.rules.schema import FamilyRule
 
 URL = "https://www.themoscowtimes.com/2024/05/14/police-detain-protesters-a12345"
 ARTICLE = [
@@ -49,3 +50,32 @@ def test_an_unclosed_start_followed_by_long_text_takes_nothing():
 def test_an_unclosed_block_is_never_longer_than_the_text_before_it():
     doc = clean(_text(ARTICLE[:1] + LETTER + ARTICLE[1:2]), url=URL)
     assert ARTICLE[1] in doc.text
+
+
+DK_URL = "https://www.dailykos.com/stories/2024/1/20/2218888/-County-count"
+DK_APPEALS = [  # the fundraising line as worded in different years
+    "Donate here to support Daily Kos. We can't do what we do without you!",
+    "Bad news: Daily Kos revenue is down. Small donors have never let us down. Donate $5 today.",
+    "Can you chip in $3 so Daily Kos can keep going?",
+]
+
+
+def test_a_keyword_family_takes_each_wording_of_an_appeal():
+    doc = clean(_text(ARTICLE + DK_APPEALS), url=DK_URL)
+    assert doc.text.split("\n\n") == ARTICLE
+    assert {r.rule for r in doc.removed} == {"dailykos-donation-appeal"}
+
+
+def test_without_families_the_appeals_stay(monkeypatch):
+    monkeypatch.setattr(FamilyRule, "matches", lambda *_: False)
+    assert all(a in clean(_text(ARTICLE + DK_APPEALS), url=DK_URL).text for a in DK_APPEALS)
+
+
+def test_a_family_keeps_article_sentences():
+    rule = FamilyRule(sets=[["donat"], ["daily kos"]], max_words=12)
+    long = (
+        "Daily Kos readers said they would donate to the campaign, the organisers said on Friday."
+    )
+    assert rule.matches("Donate to Daily Kos")
+    assert not rule.matches("Readers said they would donate to the campaign.")  # a set missing
+    assert clean(_text(ARTICLE + [long]), url=DK_URL).text.endswith(long)  # too long

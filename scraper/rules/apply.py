@@ -2,8 +2,9 @@
 
 Phases run in a fixed order, each over all active rule files (the publisher's first, then
 the generic ones): strip spans, cut trailers, drop blocks, drop lists, drop link lists,
-drop lines, drop breadcrumbs, drop repeated lines. A line taken by one rule is not matched
-again, and every removal is returned as a `Removed` with the rule's name and kind.
+drop lines, drop keyword families, drop breadcrumbs, drop repeated lines. A line taken by
+one rule is not matched again, and every removal is returned as a `Removed` with the
+rule's name and kind.
 """
 
 from __future__ import annotations
@@ -198,6 +199,13 @@ def _line_rules(lines: list[Line], rules: ActiveRules, out: Found) -> None:
                     changed = True
 
 
+def _families(lines: list[Line], rules: ActiveRules, out: Found) -> None:
+    for name, rule in rules.sections("families"):
+        for line in lines:
+            if line.kept and line.words <= rule.max_words and rule.matches(line.plain):
+                _drop(line, name, rule.kind, out)
+
+
 _SEPARATORS = re.compile(r"\s(?:»|›|>|/|\||::)\s|\s?[»›]\s?")
 _TRAIL_SEGMENT_WORDS = 5
 
@@ -243,7 +251,17 @@ def _repeats(lines: list[Line], rules: ActiveRules, out: Found) -> None:
             prev = line
 
 
-_PHASES = (_strip, _truncate, _blocks, _lists, _link_lists, _line_rules, _breadcrumbs, _repeats)
+_PHASES = (
+    _strip,
+    _truncate,
+    _blocks,
+    _lists,
+    _link_lists,
+    _line_rules,
+    _families,
+    _breadcrumbs,
+    _repeats,
+)
 
 
 def apply_text_rules(lines: list[Line], rules: ActiveRules) -> Found:

@@ -33,6 +33,7 @@ _SECTIONS = (
     "drop_lists",
     "link_lists",
     "drop_lines",
+    "families",
     "breadcrumbs",
 )
 

@@ -184,12 +184,41 @@ class RepeatRule(_Strict):
     name: str | None = None
 
 
+def _stems(value: Any) -> Any:
+    """Compile a set of word stems into one pattern: a word that starts with any of them."""
+    if not isinstance(value, list) or not value or not all(isinstance(w, str) for w in value):
+        raise ValueError("a keyword set is a non-empty list of words")
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in value) + ")", FLAGS)
+
+
+Stems = Annotated[re.Pattern, BeforeValidator(_stems)]
+
+
+class FamilyRule(_Strict):
+    """Drop a short line that holds a word of each of (at least `min_sets` of) its keyword
+    sets: one rule for a donation appeal or a paywall meter reworded over the years,
+    where a regex per wording would always be one wording behind."""
+
+    sets: list[Stems] = Field(
+        min_length=1, description="lists of word stems, e.g. [donat, support]"
+    )
+    kind: str = "boilerplate"
+    name: str | None = None
+    max_words: int = Field(30, ge=1, description="article sentences are longer, or lack a set")
+    min_sets: int | None = Field(None, ge=1, description="how many sets must match; all by default")
+
+    def matches(self, text: str) -> bool:
+        need = self.min_sets or len(self.sets)
+        return sum(1 for s in self.sets if s.search(text)) >= need
+
+
 LineRules = list[Annotated[LineRule, BeforeValidator(_as_pattern)]]
 TrailerRules = list[Annotated[TrailerRule, BeforeValidator(_as_pattern)]]
 
 
 class TextRules(_Strict):
     drop_lines: LineRules = []
+    families: list[FamilyRule] = []
     drop_blocks: list[BlockRule] = []
     drop_lists: list[ListRule] = []
     link_lists: list[LinkListRule] = []
