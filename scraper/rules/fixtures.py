@@ -2,7 +2,9 @@
 
 Layout: `fixtures/<rule file stem>/<version id>/input.txt` (or `input.html`) and
 `expected.json` ({"url": input url or null, "captured": ISO time or null, "expected": {...}}).
-A rule version without a fixture is an error in the test suite, as in fundus.
+A rule version without a fixture is an error in the test suite, as in fundus. A folder
+`<version id>@<variant>` holds one more fixture of that version: its boilerplate as worded
+in another year, or a page cut short.
 """
 
 from __future__ import annotations
@@ -63,7 +65,8 @@ def find_fixtures(root: Path | None = None) -> dict[tuple[str, str], Fixture]:
     root = root or fixture_dir()
     out = {}
     for folder in sorted(p for p in root.glob("*/*") if p.is_dir()):
-        out[(folder.parent.name, folder.name)] = Fixture(folder.parent.name, folder.name, folder)
+        version = folder.name.split("@")[0]  # `v2024@2014-article`: a variant of v2024
+        out[(folder.parent.name, folder.name)] = Fixture(folder.parent.name, version, folder)
     return out
 
 
