@@ -114,7 +114,7 @@ def test_explain_a_missing_target_is_one_line(project):
 def test_rules_test_passes_then_shows_a_diff_and_updates_after_review(tmp_path, monkeypatch):
     runner = CliRunner()
     ok = runner.invoke(cli, ["rules", "test"])
-    assert ok.exit_code == 0 and ok.output.count("ok ") == 8
+    assert ok.exit_code == 0 and ok.output.count("ok ") == 10
     copy = tmp_path / "fixtures"
     from scraper.rules import fixtures as fx
 
