@@ -2,8 +2,8 @@
 never takes article text with it."""
 
 from scraper import clean
-from scraper.rules import apply
-from scraper.rules.schema import FamilyRule
+from scraper.rules import kinds
+from scraper.rules.kinds import FamilyRule
 
 URL = "https://www.themoscowtimes.com/2024/05/14/police-detain-protesters-a12345"
 ARTICLE = [
@@ -32,7 +32,7 @@ def test_a_letter_cut_short_is_removed_to_the_end():
 
 
 def test_without_the_unclosed_guard_the_cut_letter_stays(monkeypatch):
-    monkeypatch.setattr(apply, "_cut_short_inside", lambda *_: False)
+    monkeypatch.setattr(kinds, "_cut_short_inside", lambda *_: False)
     assert LETTER[2] in clean(_text(ARTICLE + LETTER), url=URL).text
 
 

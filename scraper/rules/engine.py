@@ -1,6 +1,6 @@
 """Load rule files, resolve `extends`, and pick the rules that apply to one document.
 
-Where a rule is applied: `scraper/rules/apply.py`. Where it is chosen: `RuleBook.select`.
+Where a rule is applied: `scraper/rules/kinds.py`. Where it is chosen: `RuleBook.select`.
 Packaged files (this folder, `_generic.yaml` for every publisher) come first; the user's
 files from config.yaml (`rules:`, inline `publishers:`) replace a packaged publisher of
 the same name, and a user file with `publisher: generic` adds generic rules ahead of ours.
@@ -22,20 +22,10 @@ from urllib.parse import urlsplit
 
 from ..errors import RuleError
 from ..yamlfile import load_yaml, validate
+from .kinds import KINDS
 from .schema import HtmlRules, MetaRules, RuleFile
 
 __all__ = ["ActiveRules", "RuleBook", "ResolvedVersion", "load_rulebook", "packaged_rule_files"]
-
-_SECTIONS = (
-    "strip",
-    "truncate_after",
-    "drop_blocks",
-    "drop_lists",
-    "link_lists",
-    "drop_lines",
-    "families",
-    "breadcrumbs",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +36,6 @@ class ResolvedVersion:
     version: str
     source: str  # file the version came from
     text: dict[str, list[tuple[str, Any]]]  # section -> [(rule name, rule)]
-    repeat: tuple[str, Any] | None
     html: HtmlRules
     meta: MetaRules
     signatures: tuple[re.Pattern[str], ...] = ()  # this layout's own, compiled for whole texts
@@ -143,16 +132,14 @@ def _resolve(rf: RuleFile, stem: str, path: str) -> dict[str, ResolvedVersion]:
     out: dict[str, ResolvedVersion] = {}
     for v in rf.versions:
         parent = out.get(v.extends) if v.extends else None
-        text = {s: list(parent.text[s]) if parent else [] for s in _SECTIONS}
-        for s in _SECTIONS:
-            for i, rule in enumerate(getattr(v.text, s)):
-                text[s].append((rule.name or f"{stem}.{v.id}.{s}[{i}]", rule))
-        repeat = parent.repeat if parent else None
-        if v.text.drop_repeated is not None:
-            repeat = (
-                v.text.drop_repeated.name or f"{stem}.{v.id}.drop_repeated",
-                v.text.drop_repeated,
-            )
+        text = {k.section: list(parent.text[k.section]) if parent else [] for k in KINDS}
+        for k in KINDS:
+            own = k.declared(v.text)
+            if k.single and own:
+                text[k.section] = []  # one rule per version: this one replaces the parent's
+            for i, rule in enumerate(own):
+                default = f"{stem}.{v.id}.{k.section}" + ("" if k.single else f"[{i}]")
+                text[k.section].append((rule.name or default, rule))
         meta = v.meta
         if parent:
             meta = MetaRules(
@@ -169,7 +156,7 @@ def _resolve(rf: RuleFile, stem: str, path: str) -> dict[str, ResolvedVersion]:
         else:
             html = v.html
         signatures = tuple(re.compile(p.pattern, p.flags | re.M) for p in v.recognise)
-        out[v.id] = ResolvedVersion(rf.publisher, v.id, path, text, repeat, html, meta, signatures)
+        out[v.id] = ResolvedVersion(rf.publisher, v.id, path, text, html, meta, signatures)
     return out
 
 
