@@ -147,6 +147,11 @@ PUMPS = [" ", "\x0b", "a", "A", "1", "a ", "A ", "1 ", "aA", "a.", "a-", "a:", "
 SUFFIXES = ["", "!", "a"]
 
 
+def rule_sets(rule: object) -> list[re.Pattern]:
+    """A keyword family's sets, each compiled to one pattern."""
+    return list(getattr(rule, "sets", []))
+
+
 def builtin_patterns() -> list[tuple[str, re.Pattern]]:
     """Every compiled regex in the package and every pattern of the packaged rule files."""
     out = []
@@ -163,6 +168,8 @@ def builtin_patterns() -> list[tuple[str, re.Pattern]]:
                     for field in ("pattern", "start", "end", "header"):
                         if isinstance(rx := getattr(rule, field, None), re.Pattern):
                             out.append((f"{path.name}:{v.id}.{section}.{rule.name}.{field}", rx))
+                    out += [(f"{path.name}:{v.id}.{rule.name}.sets", rx) for rx in rule_sets(rule)]
+            out += [(f"{path.name}:{v.id}.recognise", rx) for rx in v.recognise]
             for field in ("author", "date", "url"):
                 out += [(f"{path.name}:{v.id}.meta.{field}", rx) for rx in getattr(v.meta, field)]
     return out
