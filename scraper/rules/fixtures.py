@@ -139,10 +139,15 @@ def fixtures_for(publisher: str | None) -> dict[tuple[str, str], Fixture]:
     """All fixtures, or those of one rule file, named by its stem or its publisher."""
     from .engine import load_rulebook
 
-    fixtures = find_fixtures()
+    return _of_publisher(find_fixtures(), load_rulebook(), publisher)
+
+
+def _of_publisher(
+    fixtures: dict[tuple[str, str], Fixture], book: RuleBook, publisher: str | None
+) -> dict[tuple[str, str], Fixture]:
     if publisher is None:
         return fixtures
-    names = {f.stem: f.rules.publisher.casefold() for f in load_rulebook().files}
+    names = {f.stem: f.rules.publisher.casefold() for f in book.files}
     wanted = publisher.casefold()
     return {k: f for k, f in fixtures.items() if wanted in (k[0], names.get(k[0]))}
 
@@ -167,11 +172,8 @@ def _selected(
 
         config = load_config(config_path)
         book = rulebook_for(config)
-        fixtures = user_fixtures(book, [config.path(p) for p in config.rules])
-        if publisher is not None:
-            names = {f.stem: f.rules.publisher.casefold() for f in book.files}
-            wanted = publisher.casefold()
-            fixtures = {k: f for k, f in fixtures.items() if wanted in (k[0], names.get(k[0]))}
+        found = user_fixtures(book, [config.path(p) for p in config.rules])
+        fixtures = _of_publisher(found, book, publisher)
     if not fixtures:
         raise RuleError(f"no fixtures for {publisher or config_path}")
     return fixtures, book
