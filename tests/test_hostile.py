@@ -28,11 +28,11 @@ import scraper
 from scraper import ConfigError, Document, InputError, RuleError, clean, load_config
 from scraper.cleaning import _lines as lines  # white-box: the scanners against the old regexes
 from scraper.cleaning import to_plain
-from scraper.cleaning._metadata import _person
 from scraper.fetch.client import Response
 from scraper.fetch.store import KEY_HEADER, WarcStore
 from scraper.models import Capture, Listing
 from scraper.rules.engine import load_rule_file, packaged_rule_files
+from scraper.rules.meta import _person
 from scraper.sources.warcfile import read_warc, warc_paths
 
 

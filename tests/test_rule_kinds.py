@@ -28,3 +28,11 @@ def test_kinds_run_in_registry_order(monkeypatch):
 def test_a_bare_string_is_a_pattern_for_line_rules():
     rules = TextRules.model_validate({"drop_lines": ["^Advertisement$"]})
     assert rules.drop_lines[0].pattern.pattern == "^Advertisement$"
+
+
+def test_meta_rules_live_with_what_applies_them():
+    from scraper.rules import meta
+    from scraper.rules.schema import RuleVersion
+
+    assert RuleVersion.model_fields["meta"].annotation in (meta.MetaRules, "MetaRules")
+    assert meta.read_metadata.__module__ == "scraper.rules.meta"

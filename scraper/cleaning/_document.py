@@ -13,6 +13,7 @@ from ..config import Config, default_config, load_config
 from ..models import Capture, Document, document_id
 from ..rules.apply import apply_text_rules
 from ..rules.engine import RuleBook, load_rulebook
+from ..rules.meta import Metadata, find_url, read_metadata, scan_date
 from ._author import markup_author
 from ._dates import date_from_url
 from ._decode import decode_text, looks_like_html, usable_input
@@ -20,7 +21,6 @@ from ._html import main_lines, parse_html
 from ._html_meta import PageMetadata, page_metadata
 from ._lead import find_lead
 from ._lines import Line, split_lines, to_plain
-from ._metadata import Metadata, find_url, read_metadata, scan_date
 from ._page_signals import evidence, html_signals
 
 __all__ = ["clean", "clean_lines", "rulebook_for"]

@@ -22,12 +22,13 @@ Patterns are Python regexes matched case-insensitively against one line of plain
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, create_model, model_validator
 
 from ._types import FLAGS, Css, Regex, Strict, XPath
 from .kinds import KINDS, RuleKind
+from .meta import MetaRules
 
 __all__ = ["FLAGS", "RuleFile", "RuleVersion", "TextRules", "HtmlRules", "MetaRules"]
 
@@ -43,16 +44,6 @@ TextRules = create_model("TextRules", __base__=Strict, **{k.section: _text_field
 class HtmlRules(Strict):
     prune_xpath: list[XPath] = []
     prune_css: list[Css] = []
-
-
-class MetaRules(Strict):
-    """Patterns for metadata lines; each names its value with a group of the field's name."""
-
-    author: list[Regex] = []
-    date: list[Regex] = []
-    url: list[Regex] = []
-    date_order: Literal["DMY", "MDY", "YMD"] | None = None
-    header_lines: int | None = Field(None, ge=1, description="how far below the title to look")
 
 
 class RuleVersion(Strict):
