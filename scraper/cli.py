@@ -454,26 +454,20 @@ def rules() -> None:
 @click.option(
     "--update", is_flag=True, help="Rewrite expected outputs that differ, after a review."
 )
-def rules_test(publisher: str | None, update: bool) -> None:
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Test this config's rule files, with the fixtures beside them.",
+)
+def rules_test(publisher: str | None, update: bool, config_path: Path | None) -> None:
     """Run every rule version against its fixture; show a diff where the output differs."""
-    from .rules.fixtures import check_fixture, fixture_diff, fixtures_for, update_fixture
+    from .rules.fixtures import run_fixtures
 
-    fixtures = fixtures_for(publisher)
-    if not fixtures:
-        raise click.ClickException(f"no fixtures for {publisher!r}")
-    failed = 0
-    for (stem, version), fx in sorted(fixtures.items()):
-        expected, actual = check_fixture(fx)
-        if expected == actual:
-            click.echo(f"ok      {stem}/{version}")
-            continue
-        failed += 1
-        click.echo(f"DIFFERS {stem}/{version}")
-        for line in fixture_diff(expected, actual):
-            click.echo("    " + line)
-        if update and click.confirm(f"Write the new output as {stem}/{version}'s expected output?"):
-            update_fixture(fx, actual)
-            failed -= 1
+    try:
+        failed = run_fixtures(publisher, config_path, update=update, say=click.echo)
+    except ScraperError as e:
+        raise click.ClickException(str(e)) from None
     if failed:
         raise click.ClickException(f"{failed} fixture(s) differ")
 

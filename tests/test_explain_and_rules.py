@@ -114,7 +114,7 @@ def test_explain_a_missing_target_is_one_line(project):
 def test_rules_test_passes_then_shows_a_diff_and_updates_after_review(tmp_path, monkeypatch):
     runner = CliRunner()
     ok = runner.invoke(cli, ["rules", "test"])
-    assert ok.exit_code == 0 and ok.output.count("ok ") == 6
+    assert ok.exit_code == 0 and ok.output.count("ok ") == 10
     copy = tmp_path / "fixtures"
     from scraper.rules import fixtures as fx
 
@@ -254,3 +254,39 @@ def test_rules_suggest_merges_names_accepts_stem_or_domain_and_wants_enough_docu
     assert few.returncode == 1
     assert "only 2 documents of Daily Kos" in few.stderr and "at least 3" in few.stderr
     assert not (project / "few.yaml").exists()
+
+
+USER_RULES = """\
+publisher: Example Post
+domains: [examplepost.com]
+recognise: ['^Listen to this story$']
+versions:
+  - id: v1
+    text:
+      drop_lines:
+        - {name: ep-listen, kind: site-promo, pattern: '^Listen to this story$'}
+"""
+
+
+def test_rules_test_with_a_config_tests_the_users_files_and_writes_a_missing_expected(
+    tmp_path,
+):
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "example-post.yaml").write_text(USER_RULES)
+    (tmp_path / "config.yaml").write_text("rules: [rules/example-post.yaml]\n")
+    folder = tmp_path / "rules" / "fixtures" / "example-post" / "v1"
+    config = ["rules", "test", "--config", str(tmp_path / "config.yaml")]
+    runner = CliRunner()
+    missing = runner.invoke(cli, config)
+    assert missing.exit_code == 1 and "MISSING example-post/v1" in missing.output
+    folder.mkdir(parents=True)
+    (folder / "input.txt").write_text(
+        "A Title Here\n\nListen to this story\n\nThe council met on Monday and voted.\n"
+    )
+    new = runner.invoke(cli, config)
+    assert new.exit_code == 1 and "NEW     example-post/v1" in new.output, new.output
+    wrote = runner.invoke(cli, [*config, "--update"])
+    assert wrote.exit_code == 0 and "WROTE" in wrote.output, wrote.output
+    spec = json.loads((folder / "expected.json").read_text())
+    assert spec["expected"]["removed"][-1] == "ep-listen (site-promo): Listen to this story"
+    assert runner.invoke(cli, config).output.startswith("ok      example-post/v1")

@@ -28,11 +28,11 @@ import scraper
 from scraper import ConfigError, Document, InputError, RuleError, clean, load_config
 from scraper.cleaning import _lines as lines  # white-box: the scanners against the old regexes
 from scraper.cleaning import to_plain
-from scraper.cleaning._metadata import _person
 from scraper.fetch.client import Response
 from scraper.fetch.store import KEY_HEADER, WarcStore
 from scraper.models import Capture, Listing
 from scraper.rules.engine import load_rule_file, packaged_rule_files
+from scraper.rules.meta import _person
 from scraper.sources.warcfile import read_warc, warc_paths
 
 
@@ -147,6 +147,11 @@ PUMPS = [" ", "\x0b", "a", "A", "1", "a ", "A ", "1 ", "aA", "a.", "a-", "a:", "
 SUFFIXES = ["", "!", "a"]
 
 
+def rule_sets(rule: object) -> list[re.Pattern]:
+    """A keyword family's sets, each compiled to one pattern."""
+    return list(getattr(rule, "sets", []))
+
+
 def builtin_patterns() -> list[tuple[str, re.Pattern]]:
     """Every compiled regex in the package and every pattern of the packaged rule files."""
     out = []
@@ -163,6 +168,8 @@ def builtin_patterns() -> list[tuple[str, re.Pattern]]:
                     for field in ("pattern", "start", "end", "header"):
                         if isinstance(rx := getattr(rule, field, None), re.Pattern):
                             out.append((f"{path.name}:{v.id}.{section}.{rule.name}.{field}", rx))
+                    out += [(f"{path.name}:{v.id}.{rule.name}.sets", rx) for rx in rule_sets(rule)]
+            out += [(f"{path.name}:{v.id}.recognise", rx) for rx in v.recognise]
             for field in ("author", "date", "url"):
                 out += [(f"{path.name}:{v.id}.meta.{field}", rx) for rx in getattr(v.meta, field)]
     return out

@@ -1,10 +1,9 @@
 """One document's cleaning: bytes -> text (decode, HTML extraction) -> lines -> rules ->
-metadata -> a Document. The modules are private; what the rest of the package uses is
-named here.
+metadata (read by the meta rules, `rules/meta.py`) -> a Document. The modules are
+private; what the rest of the package uses is named here.
 
     _document       the entry point: clean(), clean_lines(), rulebook_for()
     _lines          Line, the unit every rule and metadata step works on
-    _metadata       title, byline, dateline and url lines read from the text
     _dates          dates in urls and in text, in many languages
     _decode         bytes -> str: BOM, HTTP charset, <meta charset>, detection
     _html           trafilatura's main text as Lines (_blocks: links, list items)

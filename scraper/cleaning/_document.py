@@ -12,8 +12,10 @@ from tld import get_fld
 
 from ..config import Config, default_config, load_config
 from ..models import Capture, Document, document_id
-from ..rules.apply import Found, apply_text_rules
+from ..rules.apply import apply_text_rules
 from ..rules.engine import ActiveRules, RuleBook, load_rulebook
+from ..rules.kinds import Found
+from ..rules.meta import Metadata, find_url, read_metadata, scan_date
 from ._author import markup_author
 from ._dates import date_from_url
 from ._decode import decode_text, looks_like_html, usable_input
@@ -23,7 +25,6 @@ from ._html_drops import html_drops
 from ._html_meta import PageMetadata, page_metadata
 from ._lead import find_lead
 from ._lines import Line, split_lines, to_plain
-from ._metadata import Metadata, find_url, read_metadata, scan_date
 from ._page_signals import evidence, html_signals
 
 __all__ = ["clean", "clean_lines", "rulebook_for"]
@@ -54,11 +55,12 @@ def _html_lines(
     """trafilatura's text as Lines, pruned with the publisher's XPaths, lead put back; and
     the XPaths pruned. `full_out` as for main_lines."""
     pub = book.publisher_for(url, "")
-    prune = book.select(url, "", captured.date() if captured else None).prune_xpath
+    day = captured.date() if captured else None
+    prune = book.select(url, "", None, captured=day).prune_xpath
     lines = main_lines(tree, url=url, prune_xpath=prune, full_out=full_out)
     text = "\n".join(line.raw for line in lines)
     if pub is None and book.publisher_for(url, text) is not None:
-        again = book.select(url, text, page.published).prune_xpath
+        again = book.select(url, text, page.published, captured=day).prune_xpath
         if again != prune:
             lines = main_lines(tree, url=url, prune_xpath=again, full_out=full_out)
             text = "\n".join(line.raw for line in lines)
@@ -136,13 +138,8 @@ def clean_lines(
     generic = book.select(None, "", None)
     trailer_url, _ = find_url(lines, generic)
     where = url or given.url or trailer_url
-    when: date | None = (
-        (captured.date() if captured else None)
-        or date_from_url(where)
-        or given.published
-        or scan_date(lines, generic)
-    )
-    rules = book.select(where, text, when)
+    published: date | None = date_from_url(where) or given.published or scan_date(lines, generic)
+    rules = book.select(where, text, published, captured=captured.date() if captured else None)
     removed = apply_text_rules(lines, rules)
     if tree is not None and suspect(lines):
         lines, removed = _guarded(tree, lines, removed, rules, url, prune, full)

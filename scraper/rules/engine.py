@@ -1,6 +1,6 @@
 """Load rule files, resolve `extends`, and pick the rules that apply to one document.
 
-Where a rule is applied: `scraper/rules/apply.py`. Where it is chosen: `RuleBook.select`.
+Where a rule is applied: `scraper/rules/kinds.py`. Where it is chosen: `RuleBook.select`.
 Packaged files (this folder, `_generic.yaml` for every publisher) come first; the user's
 files from config.yaml (`rules:`, inline `publishers:`) replace a packaged publisher of
 the same name, and a user file with `publisher: generic` adds generic rules ahead of ours.
@@ -22,19 +22,10 @@ from urllib.parse import urlsplit
 
 from ..errors import RuleError
 from ..yamlfile import load_yaml, validate
+from .kinds import KINDS
 from .schema import HtmlRules, MetaRules, RuleFile
 
 __all__ = ["ActiveRules", "RuleBook", "ResolvedVersion", "load_rulebook", "packaged_rule_files"]
-
-_SECTIONS = (
-    "strip",
-    "truncate_after",
-    "drop_blocks",
-    "drop_lists",
-    "link_lists",
-    "drop_lines",
-    "breadcrumbs",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +36,12 @@ class ResolvedVersion:
     version: str
     source: str  # file the version came from
     text: dict[str, list[tuple[str, Any]]]  # section -> [(rule name, rule)]
-    repeat: tuple[str, Any] | None
     html: HtmlRules
     meta: MetaRules
+    signatures: tuple[re.Pattern[str], ...] = ()  # this layout's own, compiled for whole texts
+
+    def signature_hits(self, text: str) -> int:
+        return sum(1 for p in self.signatures if p.search(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +56,21 @@ class LoadedFile:
         """Short name, in default rule names and fixture folders (`_generic` -> generic)."""
         return _stem(Path(self.path))
 
-    def version_for(self, when: date | None) -> ResolvedVersion:
-        """fundus-style: the first version whose valid_until is on or after `when`."""
+    def version_for(
+        self, when: date | None, *, text: str = "", captured: date | None = None
+    ) -> ResolvedVersion:
+        """The layout the page wears: an old article captured recently wears the recent
+        layout, so the capture date decides when known, then the layout's signatures in
+        the text, and only then `when`, the article's date (fundus-style: the first
+        version whose valid_until is on or after it)."""
+        if captured is None and text:
+            hits = [(v.signature_hits(text), v) for v in self.versions.values()]
+            best = max((h for h, _ in hits), default=0)
+            if best:
+                return next(v for h, v in hits if h == best)
+        return self._dated(captured or when)
+
+    def _dated(self, when: date | None) -> ResolvedVersion:
         chosen = self.rules.versions[-1]
         if when is not None:
             chosen = next(
@@ -125,16 +132,14 @@ def _resolve(rf: RuleFile, stem: str, path: str) -> dict[str, ResolvedVersion]:
     out: dict[str, ResolvedVersion] = {}
     for v in rf.versions:
         parent = out.get(v.extends) if v.extends else None
-        text = {s: list(parent.text[s]) if parent else [] for s in _SECTIONS}
-        for s in _SECTIONS:
-            for i, rule in enumerate(getattr(v.text, s)):
-                text[s].append((rule.name or f"{stem}.{v.id}.{s}[{i}]", rule))
-        repeat = parent.repeat if parent else None
-        if v.text.drop_repeated is not None:
-            repeat = (
-                v.text.drop_repeated.name or f"{stem}.{v.id}.drop_repeated",
-                v.text.drop_repeated,
-            )
+        text = {k.section: list(parent.text[k.section]) if parent else [] for k in KINDS}
+        for k in KINDS:
+            own = k.declared(v.text)
+            if k.single and own:
+                text[k.section] = []  # one rule per version: this one replaces the parent's
+            for i, rule in enumerate(own):
+                default = f"{stem}.{v.id}.{k.section}" + ("" if k.single else f"[{i}]")
+                text[k.section].append((rule.name or default, rule))
         meta = v.meta
         if parent:
             meta = MetaRules(
@@ -150,7 +155,8 @@ def _resolve(rf: RuleFile, stem: str, path: str) -> dict[str, ResolvedVersion]:
             )
         else:
             html = v.html
-        out[v.id] = ResolvedVersion(rf.publisher, v.id, path, text, repeat, html, meta)
+        signatures = tuple(re.compile(p.pattern, p.flags | re.M) for p in v.recognise)
+        out[v.id] = ResolvedVersion(rf.publisher, v.id, path, text, html, meta, signatures)
     return out
 
 
@@ -229,10 +235,14 @@ class RuleBook:
                 best, hits = name, n
         return best
 
-    def select(self, url: str | None, text: str, when: date | None) -> ActiveRules:
+    def select(
+        self, url: str | None, text: str, when: date | None, *, captured: date | None = None
+    ) -> ActiveRules:
+        """The rules for one document; `when` is the article's date, `captured` the
+        capture's, which decides the layout first (`LoadedFile.version_for`)."""
         name = self.publisher_for(url, text)
         files = self.publishers.get(name, []) if name else []
-        versions = [f.version_for(when) for f in files + self.generic]
+        versions = [f.version_for(when, text=text, captured=captured) for f in files + self.generic]
         return ActiveRules(name, tuple(versions))
 
 

@@ -21,196 +21,44 @@ Patterns are Python regexes matched case-insensitively against one line of plain
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from lxml import etree
-from lxml.cssselect import CSSSelector
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import Field, create_model, model_validator
 
-__all__ = ["RuleFile", "RuleVersion", "TextRules", "HtmlRules", "MetaRules"]
+from ._types import FLAGS, Css, Regex, Strict, XPath
+from .kinds import KINDS, RuleKind
+from .meta import MetaRules
 
-FLAGS = re.IGNORECASE
-
-
-def _compile(value: Any) -> re.Pattern[str]:
-    if isinstance(value, re.Pattern):
-        return value
-    if not isinstance(value, str):
-        raise ValueError("a pattern must be a string")
-    try:
-        return re.compile(value, FLAGS)
-    except re.error as e:
-        raise ValueError(f"bad regex {value!r}: {e}") from None
+__all__ = ["FLAGS", "RuleFile", "RuleVersion", "TextRules", "HtmlRules", "MetaRules"]
 
 
-def _xpath(value: Any) -> str:
-    try:
-        etree.XPath(value)
-    except (etree.XPathSyntaxError, TypeError) as e:
-        raise ValueError(f"bad XPath {value!r}: {e}") from None
-    return value
+def _text_field(kind: type[RuleKind]) -> tuple[Any, Any]:
+    return (kind | None, None) if kind.single else (list[kind], [])
 
 
-def _css(value: Any) -> str:
-    try:
-        CSSSelector(value)
-    except Exception as e:  # cssselect raises several unrelated types
-        raise ValueError(f"bad CSS selector {value!r}: {e}") from None
-    return value
+# one field per rule kind, named by its section (`drop_lines: [...]`)
+TextRules = create_model("TextRules", __base__=Strict, **{k.section: _text_field(k) for k in KINDS})
 
 
-Regex = Annotated[re.Pattern, BeforeValidator(_compile)]
-XPath = Annotated[str, BeforeValidator(_xpath)]
-Css = Annotated[str, BeforeValidator(_css)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
-
-
-def _as_pattern(value: Any) -> Any:
-    """Let a bare string stand for {pattern: string}."""
-    return {"pattern": value} if isinstance(value, str) else value
-
-
-class LineRule(_Strict):
-    """Drop a line that matches; `max_words`, `near` and `min_run` guard article text."""
-
-    pattern: Regex
-    kind: str = "boilerplate"
-    name: str | None = None
-    max_words: int | None = Field(None, ge=1)
-    near: int | None = Field(None, ge=1, description="only within N lines of a drop of this kind")
-    min_run: int = Field(1, ge=1, description="only in a run of N consecutive matching lines")
-    min_links: float | None = Field(
-        None, gt=0, le=1, description="only lines this share of which is links (HTML input)"
-    )
-
-
-class LinkListRule(_Strict):
-    """Drop a run of list items that each lead with a link: teasers for other pages.
-
-    HTML input only (text input does not say what was a link). Items of a list of links
-    inside the article text are rarer than boxes of other stories, and those are kept by
-    `min_items` and `min_links`.
-    """
-
-    kind: str = "related-links"
-    name: str | None = None
-    min_items: int = Field(3, ge=1)
-    min_links: float = Field(0.25, gt=0, le=1, description="share of each item that is links")
-    median_max_words: int = Field(
-        25, ge=1, description="teasers are headlines: longer items are a list in the article"
-    )
-    header_max_words: int = Field(8, ge=0, description="also drop a short line just above")
-    max_words: int | None = Field(None, ge=1, description="a longer line ends the run")
-    items_only: bool = Field(
-        True, description="only list items; false also takes runs of paragraphs and headings"
-    )
-
-
-class BlockRule(_Strict):
-    """Drop from a start line through an end line, if the end comes within max_lines."""
-
-    start: Regex
-    end: Regex
-    kind: str = "boilerplate"
-    name: str | None = None
-    max_lines: int = Field(40, ge=1)
-
-
-class ListRule(_Strict):
-    """Drop a header line and the short, title-like lines that follow it."""
-
-    header: Regex
-    kind: str = "related-links"
-    name: str | None = None
-    item_max_words: int = Field(16, ge=1)
-    min_items: int = Field(1, ge=0)
-
-
-class TrailerRule(_Strict):
-    """Drop a matching line and everything after it."""
-
-    pattern: Regex
-    kind: str = "trailer"
-    name: str | None = None
-    min_position: float = Field(0.5, ge=0, le=1, description="only in the last part of the text")
-
-
-class StripRule(_Strict):
-    """Cut a span out of a line as written (e.g. a bold photo credit after a caption)."""
-
-    pattern: Regex
-    kind: str = "boilerplate"
-    name: str | None = None
-
-
-class BreadcrumbRule(_Strict):
-    """Drop a navigation trail near the top.
-
-    Either a line matching `pattern` (e.g. starting with "Home") that ends with the next
-    line (the title) or holds a separator, or any short line with `min_separators` of
-    » › > / | between words.
-    """
-
-    pattern: Regex
-    kind: str = "navigation"
-    name: str | None = None
-    max_words: int = Field(30, ge=1)
-    min_separators: int = Field(2, ge=1)
-    top_lines: int = Field(12, ge=1, description="only among the first N lines")
-
-
-class RepeatRule(_Strict):
-    """Drop a line that repeats the line just before it (duplicated captions)."""
-
-    kind: str = "duplicate"
-    name: str | None = None
-
-
-LineRules = list[Annotated[LineRule, BeforeValidator(_as_pattern)]]
-TrailerRules = list[Annotated[TrailerRule, BeforeValidator(_as_pattern)]]
-
-
-class TextRules(_Strict):
-    drop_lines: LineRules = []
-    drop_blocks: list[BlockRule] = []
-    drop_lists: list[ListRule] = []
-    link_lists: list[LinkListRule] = []
-    truncate_after: TrailerRules = []
-    strip: list[StripRule] = []
-    breadcrumbs: list[BreadcrumbRule] = []
-    drop_repeated: RepeatRule | None = None
-
-
-class HtmlRules(_Strict):
+class HtmlRules(Strict):
     prune_xpath: list[XPath] = []
     prune_css: list[Css] = []
 
 
-class MetaRules(_Strict):
-    """Patterns for metadata lines; each names its value with a group of the field's name."""
-
-    author: list[Regex] = []
-    date: list[Regex] = []
-    url: list[Regex] = []
-    date_order: Literal["DMY", "MDY", "YMD"] | None = None
-    header_lines: int | None = Field(None, ge=1, description="how far below the title to look")
-
-
-class RuleVersion(_Strict):
+class RuleVersion(Strict):
     id: str
     valid_until: date | None = None
+    recognise: list[Regex] = Field(
+        [], description="signatures of this layout, which pick it when the capture time is unknown"
+    )
     extends: str | None = None
     html: HtmlRules = HtmlRules()
     text: TextRules = TextRules()
     meta: MetaRules = MetaRules()
 
 
-class RuleFile(_Strict):
+class RuleFile(Strict):
     publisher: str
     domains: list[str] = []
     recognise: list[Regex] = []

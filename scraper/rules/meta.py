@@ -1,7 +1,9 @@
-"""Title, author, date and url from the lines of a cleaned document.
+"""Meta rules: title, author, date and url read from the lines of a cleaned document.
 
-Metadata lines are taken out of the body as they are read, and recorded in
-`Document.removed` with kind `title` or `meta`, so the body holds article text only.
+The patterns (`MetaRules`, a rule version's `meta:`) and what applies them live together
+here, like the text rule kinds in `kinds.py`. Metadata lines are taken out of the body as
+they are read, and recorded in `Document.removed` with kind `title` or `meta`, so the body
+holds article text only.
 """
 
 from __future__ import annotations
@@ -10,21 +12,35 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
+
+from pydantic import Field
 
 from ..models import Removed
-from ..rules.apply import Found
-from ..rules.engine import ActiveRules
-from ._dates import parse_date
-from ._lines import Line
+from ._types import Regex, Strict
+from .kinds import Found
 
-__all__ = ["Metadata", "find_url", "read_metadata", "scan_date"]
+if TYPE_CHECKING:
+    from ..cleaning import Line
+    from .engine import ActiveRules
+
+__all__ = ["MetaRules", "Metadata", "find_url", "read_metadata", "scan_date"]
 
 _BARE_URL = re.compile(r"^<?(?P<url>https?://[^\s<>]+)>?$")
 _NOT_WORD = re.compile(r"[^\w\s]")
 _TITLE_MAX_WORDS = 30
 _META_MAX_WORDS = 12  # a byline or dateline, not a sentence
 T = TypeVar("T")
+
+
+class MetaRules(Strict):
+    """Patterns for metadata lines; each names its value with a group of the field's name."""
+
+    author: list[Regex] = []
+    date: list[Regex] = []
+    url: list[Regex] = []
+    date_order: Literal["DMY", "MDY", "YMD"] | None = None
+    header_lines: int | None = Field(None, ge=1, description="how far below the title to look")
 
 
 @dataclass(slots=True)
@@ -90,6 +106,8 @@ def _author(line: Line, rules: ActiveRules) -> str | None:
 
 
 def _date(line: Line, rules: ActiveRules) -> date | None:
+    from ..cleaning._dates import parse_date  # cleaning imports this module
+
     return _meta_value(line, rules, "date", lambda s: parse_date(s, rules.date_order))
 
 
