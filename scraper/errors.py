@@ -3,19 +3,22 @@
     ScraperError
     ├── ConfigError          config.yaml is unreadable, has an unknown key or a bad value
     │   └── RuleError        a rule file is invalid (bad regex, unsorted dates, unknown extends)
+    ├── UsageError           a command's argument cannot be used (a file to explain is empty)
     ├── InputError           one input document cannot be used (empty, binary, not UTF-8)
     │   └── NoTextError      it parsed, but holds no main text (a filter reason, not a failure)
     ├── DatasetError         the dataset folder is inconsistent or a version is unknown
     ├── PublishError         publishing stopped (says what was and was not published)
     ├── StorageError         a file cannot be written: disk full, read-only, not permitted
     ├── LockedError          another run holds the folder (with --no-wait)
+    ├── ClusterError         the Dask scheduler cannot be reached
+    ├── PartlyFailed         a run finished, but some of its items failed (its summary lists them)
     ├── FetchError           a capture could not be fetched
     │   ├── RetryableFetchError   worth another try (connection reset, 429, 5xx)
     │   └── PermanentFetchError   never worth another try (404, refused address)
     └── Skip                 the archive holds nothing worth keeping for a capture
 
 Every message names the file, url or key it is about, on one line, so the CLI can print
-it without a traceback.
+it without a traceback; each class carries the exit status `scrape` leaves with (`Exit`).
 """
 
 from __future__ import annotations
@@ -23,15 +26,19 @@ from __future__ import annotations
 import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import IntEnum
 from pathlib import Path
 
 __all__ = [
+    "ClusterError",
     "ConfigError",
     "DatasetError",
+    "Exit",
     "FetchError",
     "InputError",
     "NoTextError",
     "LockedError",
+    "PartlyFailed",
     "PermanentFetchError",
     "PublishError",
     "RetryableFetchError",
@@ -39,20 +46,41 @@ __all__ = [
     "ScraperError",
     "Skip",
     "StorageError",
+    "UsageError",
     "storage_errors",
 ]
+
+
+class Exit(IntEnum):
+    """How `scrape` ends, for scripts: the same meaning for every command."""
+
+    OK = 0  # all done
+    FAILED = 1  # finished with failures (listed), or stopped by one; a rerun may fix it
+    USAGE = 2  # a bad option, argument, config or rule file: nothing was done
+    BUSY = 75  # EX_TEMPFAIL: another run holds the folder and --no-wait was given
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
 
 
 class ScraperError(Exception):
     """Base of every error this package raises on purpose."""
 
+    exit_code: Exit = Exit.FAILED
+
 
 class ConfigError(ScraperError):
     """config.yaml (or a file it names) cannot be used as written."""
 
+    exit_code = Exit.USAGE
+
 
 class RuleError(ConfigError):
     """A rule file is invalid; the message names the file, version and key."""
+
+
+class UsageError(ScraperError):
+    """A command's argument or option cannot be used as given; nothing was done."""
+
+    exit_code = Exit.USAGE
 
 
 class InputError(ScraperError):
@@ -79,7 +107,16 @@ class StorageError(ScraperError):
 class LockedError(ScraperError):
     """Another run holds the folder and the caller asked not to wait (`--no-wait`)."""
 
-    exit_code = 75  # EX_TEMPFAIL: nothing is wrong, try again later
+    exit_code = Exit.BUSY  # nothing is wrong, try again later
+
+
+class PartlyFailed(ScraperError):
+    """A run finished, but some fetches or inputs failed (its summary lists them); the
+    message says how many and what a rerun does about them."""
+
+
+class ClusterError(ScraperError):
+    """The Dask scheduler given cannot be reached (or started); a rerun may find it up."""
 
 
 # Errors a user fixes outside the program: free space, remount, change permissions.

@@ -206,7 +206,7 @@ def test_a_bad_filter_stops_collect_before_anything_is_asked(project):
     with IAArchive([]) as archive:
         write_config(project, wayback_source(archive).replace("mimetype:text/html", "mime:(x"))
         result = scrape("collect", cwd=project)
-        assert result.returncode == 1 and not archive.hits
+        assert result.returncode == 2 and not archive.hits  # a config error
     assert result.stderr.strip().splitlines() == [
         "Error: config.yaml:9: sources[0].wayback.filter[0]: 'mime:(x': the regex does not "
         "compile (missing ), unterminated subpattern at position 0)"

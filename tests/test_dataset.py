@@ -226,13 +226,13 @@ def test_bad_documents_are_skipped_and_reported(project):
         ("rules: [broken.yaml]\n", "broken.yaml:5: versions[0].text.drop_lines[0]"),
     ],
 )
-def test_config_errors_exit_non_zero_with_one_line(project, config_text, message):
+def test_config_errors_exit_2_with_one_line(project, config_text, message):
     (project / "broken.yaml").write_text(
         "publisher: X\nversions:\n  - id: v1\n    text:\n      drop_lines: ['(']\n"
     )
     (project / "config.yaml").write_text(config_text)
     result = scrape("clean", cwd=project)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(errors) == 1 and message in errors[0], result.stderr

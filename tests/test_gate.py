@@ -313,7 +313,7 @@ def test_a_record_cut_short_is_kept_and_marked_when_asked(project):
 def test_a_glob_that_matches_nothing_is_an_error(project):
     warc_project(project, "archives/*.warc.gz")
     result = scrape("clean", cwd=project)
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert "sources[0].warc.paths[0]" in result.stderr and "matches no file" in result.stderr
     assert not (project / "dataset" / "versions.json").exists()
 
