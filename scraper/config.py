@@ -27,9 +27,11 @@ from pydantic import (
 
 from .errors import ConfigError
 from .syntax import cdx_filter, url_pattern_problem, url_problem
-from .yamlfile import load_yaml, validate
+from .yamlfile import line_of, load_yaml, validate
 
 __all__ = ["Config", "default_config", "load_config"]
+
+_DEFAULTS = "<defaults>"  # Config.source_file when no config file was read
 
 DEFAULT_CONFIG_NAME = "config.yaml"
 
@@ -228,7 +230,12 @@ class Config(_Strict):
     discover: DiscoverConfig = DiscoverConfig()
     # Where the config file lives: relative paths resolve against it. Not a YAML key.
     base_dir: Path = Field(Path("."), exclude=True)
-    source_file: str = Field("<defaults>", exclude=True)  # named in inline-rule errors
+    source_file: str = Field(_DEFAULTS, exclude=True)  # named in inline-rule errors
+
+    @property
+    def from_defaults(self) -> bool:
+        """No config file was read: the packaged defaults alone apply."""
+        return self.source_file == _DEFAULTS
 
     def path(self, p: Path | str) -> Path:
         """Resolve a path from the config against the config file's folder."""
@@ -281,9 +288,10 @@ def load_config(path: str | Path | None = None) -> Config:
     """
     explicit = path is not None
     path = Path(path) if explicit else Path(DEFAULT_CONFIG_NAME)
-    data, node = {}, None
+    data, node, read = {}, None, False
     if path.exists() or explicit:
         data, node = load_yaml(path)
+        read = True
         data = {} if data is None else data
         if not isinstance(data, dict):
             raise ConfigError(f"{path}:1: the config must be a mapping of keys to values")
@@ -291,5 +299,18 @@ def load_config(path: str | Path | None = None) -> Config:
     for forbidden in ("base_dir", "source_file"):
         if forbidden in data:
             raise ConfigError(f"{path}: {forbidden}: unknown key")
-    merged.update(base_dir=path.resolve().parent, source_file=str(path))
-    return validate(Config, merged, path=path, node=node)
+    merged.update(base_dir=path.resolve().parent, source_file=str(path) if read else _DEFAULTS)
+    config = validate(Config, merged, path=path, node=node)
+    _check_folders(config, path, node)
+    return config
+
+
+def _check_folders(config: Config, path: Path, node: yaml.Node | None) -> None:
+    """A folder the runs write into must not be a file: said here, naming the key, rather
+    than as a traceback from the first `mkdir`."""
+    for key, folder in ((("dataset", "dir"), config.dataset.dir), (("work_dir",), config.work_dir)):
+        where = config.path(folder)
+        if where.exists() and not where.is_dir():
+            line = line_of(node, key) if node is not None else None
+            at = f"{path}:{line}: " if line else ""
+            raise ConfigError(f"{at}{'.'.join(key)}: {where} is a file, not a folder")

@@ -34,7 +34,9 @@ class _AliasError(Exception):
 
 
 class _CountingLoader(yaml.SafeLoader):
-    """yaml.SafeLoader that counts the nodes each alias stands for, and stops at a bomb."""
+    """yaml.SafeLoader that counts the nodes each alias stands for, and stops at a bomb;
+    and a date that does not exist (`2012-13-01`) is a YAML error with its place in the
+    file rather than a bare ValueError from `datetime.date`."""
 
     def __init__(self, text: str) -> None:
         super().__init__(text)
@@ -57,6 +59,18 @@ class _CountingLoader(yaml.SafeLoader):
                 " write the values out",
             )
         return node
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as e:
+            problem = f"{node.value!r} is not a date ({e})"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
+
+
+_CountingLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _CountingLoader.construct_yaml_timestamp
+)
 
 
 def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
@@ -100,7 +114,27 @@ def load_yaml(path: Path, *, text: str | None = None) -> tuple[Any, yaml.Node | 
         mark = getattr(e, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        if isinstance(e, yaml.constructor.ConstructorError) and mark is not None:
+            loc = _loc_at(yaml.compose(text), mark.index)  # it parsed: only a value is wrong
+            if loc:
+                raise ConfigError(f"{path}{where}: {dotted(loc)}: {problem}") from None
         raise ConfigError(f"{path}{where}: invalid YAML: {problem}") from None
+
+
+def _loc_at(node: yaml.Node | None, index: int, loc: tuple[Any, ...] = ()) -> tuple[Any, ...]:
+    """The key path of the value that starts at character `index` (empty: none does)."""
+    if isinstance(node, yaml.ScalarNode):
+        return loc if node.start_mark.index == index else ()
+    if isinstance(node, yaml.MappingNode):
+        children = [(k.value, v) for k, v in node.value]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(enumerate(node.value))
+    else:
+        return ()
+    for part, child in children:
+        if found := _loc_at(child, index, (*loc, part)):
+            return found
+    return ()
 
 
 def line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:

@@ -62,6 +62,14 @@ def test_shipped_config_is_valid(root):
             r"c\.yaml:2: dataset: license_name and license_link: only with license: other",
         ),
         ("dataset:\n  license_name: terms\n", r"dataset: license_name and license_link: give both"),
+        (  # a date YAML reads as one, that does not exist: was a bare ValueError
+            "sources:\n  - wayback:\n      urls: [x]\n      from: 2012-13-01\n",
+            r"c\.yaml:4: sources\[0\]\.wayback\.from: '2012-13-01' is not a date \(month must",
+        ),
+        (
+            "dataset:\n  dir: c.yaml\n",
+            r"c\.yaml:2: dataset\.dir: .*c\.yaml is a file, not a folder",
+        ),
     ],
 )
 def test_config_errors_name_file_line_and_key(tmp_path, text, message):
