@@ -228,32 +228,40 @@ def run_clean(
     scheduler: str | None = None,
     wait: bool = True,
     on_wait: OnWait | None = None,
+    report: RunReport | None = None,
 ) -> RunReport:
     """Clean every capture the sources hold and write a dataset version if content changed.
 
-    Holds the dataset folder's lock throughout (from reading the latest version to the
-    last write), so a second run on the folder waits, or with `wait=False` raises
-    LockedError, instead of numbering the same version.
+    The local sources are checked first (a missing seeds folder stops the run before any
+    folder is made). Holds the dataset folder's lock throughout (from reading the latest
+    version to the last write), so a second run on the folder waits, or with `wait=False`
+    raises LockedError, instead of numbering the same version. `report` is filled as the
+    run goes: a caller interrupted part-way still has the counts so far.
     """
+    for source in sources_of(config):
+        source.check()
+    report = RunReport() if report is None else report
     with folder_lock(config.path(config.dataset.dir), "clean", wait=wait, on_wait=on_wait):
-        return _run_clean(
+        _run_clean(
             config,
+            report,
             force_version=force_version,
             progress=progress,
             workers=workers,
             scheduler=scheduler,
         )
+    return report
 
 
 def _run_clean(
     config: Config,
+    report: RunReport,
     *,
     force_version: str | None,
     progress: Progress | None,
     workers: int | None,
     scheduler: str | None,
-) -> RunReport:
-    report = RunReport()
+) -> None:
     book = rulebook_for(config)
     cleaned = clean_captures(
         read_captures(config),
@@ -285,4 +293,3 @@ def _run_clean(
             ),
         },
     )
-    return report

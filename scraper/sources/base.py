@@ -65,6 +65,10 @@ class Source:
         raise NotImplementedError(f"{cls.kind} sources are read locally, not fetched")
 
     # -- local sources: `scrape clean` -------------------------------------------------
+    def check(self) -> None:
+        """Raise ConfigError if the settings name nothing there: checked before a run
+        starts, so that it stops before it makes or locks any folder."""
+
     def captures(self) -> Iterator[Capture | SkippedInput]:
         """The captures held locally, or a line for each input that could not be read."""
         return iter(())

@@ -225,6 +225,9 @@ class WarcFiles(Source):
     def paths(self) -> list[Path]:
         return warc_paths(self.settings.paths, self.config.base_dir, key=f"{self.key}.paths")
 
+    def check(self) -> None:
+        self.paths()
+
     def captures(self) -> Iterator[Capture | SkippedInput]:
         originals = Originals()
         for path in self.paths():
