@@ -24,11 +24,11 @@ from pebble import ProcessExpired, ProcessPool
 from .cleaning import clean_lines, rulebook_for
 from .config import Config
 from .discover.relevance import RelevanceModel
-from .errors import InputError, NoTextError
+from .errors import ClusterError, InputError, NoTextError, UsageError
 from .filters import FilterStage, build_stage
 from .models import Capture, Dropped, Packed, SkippedInput
 
-__all__ = ["clean_in_pool", "clean_on_dask", "default_workers"]
+__all__ = ["check_scheduler", "clean_in_pool", "clean_on_dask", "default_workers"]
 
 _IN_FLIGHT_PER_WORKER = 4
 _PER_DASK_TASK = 24  # captures per Dask task: the scheduler shares the cores
@@ -40,6 +40,28 @@ _config: Config | None = None
 _model: RelevanceModel | None = None
 _stages: dict[tuple[int, int], FilterStage] = {}
 Result = Packed | Dropped | SkippedInput
+
+
+_SCHEMES = ("tcp", "tls", "ws", "wss")
+
+
+def check_scheduler(scheduler: str) -> str:
+    """`local`, or a scheduler address a user would type: [scheme://]HOST:PORT, the host a
+    name, an IPv4 or a bracketed IPv6 address; else a UsageError. For the command line:
+    the library takes any address Dask knows (an in-process cluster's inproc://)."""
+    scheme, sep, rest = scheduler.partition("://")
+    host, colon, port = (rest if sep else scheduler).rpartition(":")
+    if scheduler == "local" or (
+        (not sep or scheme in _SCHEMES)
+        and colon
+        and host
+        and port.isdigit()
+        and int(port) < 65536
+        and not any(c.isspace() or c == "/" for c in host)
+        and (host.startswith("[") == host.endswith("]"))
+    ):
+        return scheduler
+    raise UsageError(f"{scheduler!r}: give 'local' or a scheduler address, tcp://HOST:PORT")
 
 
 def default_workers() -> int:
@@ -186,7 +208,13 @@ def clean_on_dask(
         )
         scheduler = cluster.scheduler_address
     try:
-        with Client(scheduler) as client:
+        try:
+            client = Client(scheduler)
+        except ValueError as e:  # not an address (the CLI checks with check_scheduler first)
+            raise UsageError(f"Dask scheduler {scheduler!r} (--scheduler): {e}") from None
+        except OSError as e:  # no scheduler there: distributed times out after 30 s
+            raise ClusterError(f"Dask scheduler {scheduler} (--scheduler): {e}") from None
+        with client:
             yield from _stream_tasks(client, captures, config, model)
     finally:
         if cluster is not None:
