@@ -8,11 +8,11 @@ from typing import Any
 
 from .cleaning import clean_lines, rulebook_for
 from .config import Config
-from .errors import InputError
+from .errors import InputError, UsageError
 from .filters.page_type import Verdict, classify
 from .models import Document
 
-__all__ = ["LineDecision", "explain", "explain_source", "page_type_of"]
+__all__ = ["LineDecision", "explain", "explain_source", "explain_target", "page_type_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,17 @@ def explain(
         decision = "title" if kind == "title" else "meta" if rule.startswith("meta.") else "dropped"
         out.append(LineDecision(line.n, line.plain or line.raw, decision, rule, kind))
     return doc, out
+
+
+def explain_target(target: str, config: Config) -> tuple[Document, list[LineDecision], str | None]:
+    """`explain` of what `scrape explain TARGET` names (a file, or a url in the raw store),
+    and its url; a target that cannot be explained is a UsageError naming it."""
+    try:
+        data, url = explain_source(target, config)
+        return (*explain(data, config, url=url), url)
+    except InputError as e:
+        message = str(e) if str(e).startswith(target) else f"{target}: {e}"
+        raise UsageError(message) from None
 
 
 def page_type_of(doc: Document, url: str | None = None) -> Verdict:
