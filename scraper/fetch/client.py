@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ from .addresses import PinnedTransport, Resolver, resolve
 from .limits import ENCODINGS, DecodedMeter
 
 __all__ = ["Fetcher", "Response", "check_scheme"]
+
+log = logging.getLogger(__name__)  # retries at INFO (`scrape -v`), each request at DEBUG
 
 _RETRY_STATUS = {429, 500, 502, 503, 504, 507, 508, 509, 520, 521, 522, 523, 524}
 _MAX_RETRY_AFTER = 600.0
@@ -168,6 +171,7 @@ class Fetcher:
         client = self.live_client if live else self.client
         async with self._slots, h.slots:
             await self._polite(h)
+            log.debug("GET %s", url)
             try:
                 return await asyncio.wait_for(
                     self._exchange(client, url, headers), self.cfg.deadline
@@ -230,6 +234,17 @@ class Fetcher:
         self.waits.append(seconds)
         await self._sleep(seconds)
 
+    def _log_retry(self, state) -> None:
+        """Say why a request is tried again: an archive that does not answer is otherwise
+        a long silence before the error."""
+        log.info(
+            "%s; retry %d of %d in %.1f s",
+            state.outcome.exception(),
+            state.attempt_number,
+            self.cfg.retries,
+            state.next_action.sleep,
+        )
+
     async def get(
         self, url: str, *, headers: dict[str, str] | None = None, live: bool = False
     ) -> Response:
@@ -242,6 +257,7 @@ class Fetcher:
             wait=self._wait,
             retry=retry_if_exception_type(RetryableFetchError),
             sleep=self._backoff,
+            before_sleep=self._log_retry,
             reraise=True,
         )
         try:
