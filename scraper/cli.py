@@ -1,63 +1,49 @@
-"""The `scrape` command: thin wrappers over library functions, errors as one line."""
+"""The `scrape` command: thin wrappers over library functions.
+
+What every command shares (global options, one-line errors and exit statuses, Ctrl-C) is
+in `commandline`; the progress bars are in `progress`.
+"""
 
 from __future__ import annotations
 
-import functools
 import json
-import time
-from collections import Counter
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
-from .config import Config, load_config
-from .errors import ScraperError
+from .commandline import (
+    command,
+    console,
+    global_options,
+    interrupt_summary,
+    usage_checked,
+    writable_file,
+)
+from .config import Config
+from .errors import PartlyFailed
 from .package import Diff, load_versions
 from .package.history import diff_versions, find_version
+from .parallel import check_scheduler
 from .pipeline import RunReport, count_captures, run_clean
+from .progress import CollectProgress, clean_progress
 
-console = Console(stderr=True)
-
-
-def config_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--config PATH, loaded and validated; errors leave as one line, exit status 1 (or the
-    error's own `exit_code`: 75 when another run holds the folder and --no-wait is given)."""
-
-    @click.option(
-        "--config",
-        "config_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Config file (default: ./config.yaml, else the packaged defaults).",
-    )
-    @functools.wraps(fn)
-    def wrapper(config_path: Path | None, **kwargs: Any) -> Any:
-        try:
-            return fn(config=load_config(config_path), **kwargs)
-        except ScraperError as e:
-            error = click.ClickException(str(e))
-            error.exit_code = getattr(e, "exit_code", error.exit_code)
-            raise error from None
-
-    return wrapper
+log = logging.getLogger(__name__)
 
 
 @click.group()
 @click.version_option(package_name="scraper")
+@global_options()
 def cli() -> None:
-    """Collect news articles from web archives, clean them, package a versioned dataset."""
+    """Collect news articles from web archives, clean them, package a versioned dataset.
+
+    Exit status: 0 all done; 1 finished with failures (listed) that a rerun may fix, or
+    stopped by an error; 2 a usage or config error; 75 the folder is busy (--no-wait);
+    130 interrupted."""
 
 
 def no_wait_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -114,14 +100,15 @@ def _broken(report: RunReport, config: Config) -> list[str]:
     ]
 
 
-@cli.command()
-@config_option
+@command(cli)
 @click.option("--version", "force_version", help="Version number to give the new version (X.Y.Z).")
 @click.option(
     "--workers", type=click.IntRange(min=1), help="Processes to clean with (default: all cores)."
 )
 @click.option(
-    "--scheduler", help="Clean on Dask: 'local' starts a LocalCluster, or tcp://HOST:PORT."
+    "--scheduler",
+    callback=usage_checked(check_scheduler),
+    help="Clean on Dask: 'local' starts a LocalCluster, or tcp://HOST:PORT.",
 )
 @no_wait_option
 def clean(
@@ -132,24 +119,15 @@ def clean(
     no_wait: bool,
 ) -> None:
     """Clean the collected captures and seeds into a new dataset version."""
-    columns = (
-        TextColumn("cleaning"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[rate]}"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("clean", total=count_captures(config), rate="")
-        started = time.monotonic()
-
-        def advance(n: int) -> None:
-            bar.advance(task, n)
-            done = bar.tasks[task].completed
-            bar.update(task, rate=f"{done / max(time.monotonic() - started, 1e-6):.1f} docs/s")
-
-        report = run_clean(
+    report = RunReport()  # filled as the run goes: Ctrl-C still has the counts so far
+    with (
+        interrupt_summary(
+            lambda: console.print(_summary(report, config)),
+            "no version was written; run it again to clean from the start",
+        ),
+        clean_progress(console, count_captures(config)) as advance,
+    ):
+        run_clean(
             config,
             force_version=force_version,
             progress=advance,
@@ -157,10 +135,15 @@ def clean(
             scheduler=scheduler,
             wait=not no_wait,
             on_wait=_say,
+            report=report,
         )
     console.print(_summary(report, config))
     for line in _broken(report, config):
         _say(line)
+    if report.skipped:
+        raise PartlyFailed(
+            f"{len(report.skipped)} input(s) could not be cleaned; the summary lists them and why"
+        )
 
 
 def _size(n: int) -> str:
@@ -171,8 +154,7 @@ def _size(n: int) -> str:
     return str(n)
 
 
-@cli.command()
-@config_option
+@command(cli)
 def versions(config: Config) -> None:
     """List the dataset's versions with date, documents and size."""
     records = load_versions(config.path(config.dataset.dir))
@@ -215,8 +197,7 @@ def _diff_documents(result: Diff) -> Table:
     return t
 
 
-@cli.command()
-@config_option
+@command(cli)
 @click.argument("old")
 @click.argument("new", default="latest")
 @click.option(
@@ -246,8 +227,7 @@ def diff(config: Config, old: str, new: str, details: bool, as_json: bool) -> No
                 out.print(f"    {line}", markup=False)
 
 
-@cli.command()
-@config_option
+@command(cli)
 @click.option("--repo-id", help="Hub dataset repo (default: dataset.name in the config).")
 @click.option("--private", is_flag=True, help="Create the repo as private.")
 def publish(config: Config, repo_id: str | None, private: bool) -> None:
@@ -266,8 +246,7 @@ def publish(config: Config, repo_id: str | None, private: bool) -> None:
         console.print(f"{result.repo_id}: every version is already on the Hub")
 
 
-@cli.command()
-@config_option
+@command(cli)
 @click.option("--dry-run", is_flag=True, help="List what would be fetched; fetch nothing.")
 @click.option("--limit", type=click.IntRange(min=1), help="Fetch at most N captures this run.")
 @click.option("--retry-failed", is_flag=True, help="Try captures that failed before once more.")
@@ -279,34 +258,20 @@ def collect(
     from .collect import collect as run
     from .sources import nothing_to_collect
 
-    columns = (
-        TextColumn("{task.description}"),
-        TextColumn("{task.fields[counts]}"),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[rate]}"),
-    )
-    with Progress(*columns, console=console, transient=True) as bar:
-        tasks: dict[str, int] = {}
-        counts: dict[str, Counter] = {}
-        started = time.monotonic()
-
-        def on(source: str, outcome: str) -> None:
-            if source not in tasks:
-                tasks[source] = bar.add_task(source, counts="", rate="")
-                counts[source] = Counter()
-            c = counts[source]
-            c[outcome] += 1
-            done = c["fetched"] + c["failed"] + c["skipped"]
-            rate = f"{done / max(time.monotonic() - started, 1e-6):.1f}/s" if done else ""
-            text = "  ".join(f"{k} {c[k]}" for k in ("listed", "fetched", "failed", "skipped"))
-            bar.update(tasks[source], counts=text, rate=rate)
-
+    tally = CollectProgress(console)
+    with (
+        interrupt_summary(
+            lambda: console.print(_collect_summary(tally.so_far(), dry_run=False)),
+            "nothing fetched is lost; run it again to resume",
+        ),
+        tally,
+    ):
         report = run(
             config,
             dry_run=dry_run,
             limit=limit,
             retry_failed=retry_failed,
-            on=on,
+            on=tally,
             wait=not no_wait,
             on_wait=_say,
         )
@@ -321,12 +286,23 @@ def collect(
     for warning in report.warnings:
         console.print(f"warning: {warning}", markup=False, highlight=False)
     for error in report.errors:  # a source whose listing failed; the others were collected
-        _say(f"error: {error}")
-    if report.errors:
-        raise click.exceptions.Exit(1)
+        log.error("%s", error, extra={"prefix": "error: "})
+    failed = sum(report.failed.values())
+    if report.errors or failed:
+        raise PartlyFailed(_collect_failures(len(report.errors), failed))
+
+
+def _collect_failures(sources: int, captures: int) -> str:
+    """The last line of a collect that finished with failures: how many, and what to do."""
+    parts = [f"{sources} source(s) could not be listed"] if sources else []
+    if captures:
+        parts.append(f"{captures} capture(s) could not be fetched (by reason in the summary)")
+    again = "`scrape collect --retry-failed` tries the captures again" if captures else ""
+    return "; ".join(parts) + (f"; {again}" if again else "; run it again once they answer")
 
 
 def _collect_summary(report: Any, dry_run: bool) -> Table:
+    """Per source: listed, fetched, failed, skipped; then the failures by reason."""
     t = Table("source", "listed (new)", "fetched", "failed", "skipped", title="scrape collect")
     for source in sorted(
         set(report.listed) | set(report.fetched) | set(report.failed) | set(report.skipped)
@@ -349,17 +325,14 @@ def _collect_summary(report: Any, dry_run: bool) -> Table:
     return t
 
 
-@cli.command()
-@config_option
+@command(cli)
 @click.argument("target")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line, for machines.")
 def explain(config: Config, target: str, as_json: bool) -> None:
     """Show each line of FILE_OR_URL with its decision: kept, or dropped by which rule."""
-    from .explain import explain as run
-    from .explain import explain_source, page_type_of
+    from .explain import explain_target, page_type_of
 
-    data, url = explain_source(target, config)
-    doc, decisions = run(data, config, url=url)
+    doc, decisions, url = explain_target(target, config)
     if as_json:
         for d in decisions:
             click.echo(json.dumps(d.as_dict(), ensure_ascii=False))
@@ -384,8 +357,7 @@ def explain(config: Config, target: str, as_json: bool) -> None:
         out.print(d.text, markup=False)
 
 
-@cli.command()
-@config_option
+@command(cli)
 @click.argument("exemplars", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--write", is_flag=True, help="Merge the plan's sources into config.yaml.")
 @click.option("--explain", "target", metavar="FILE_OR_URL", help="Score one page and say why.")
@@ -449,31 +421,23 @@ def rules() -> None:
     """Check the rule fixtures, and suggest rules from repeated lines."""
 
 
-@rules.command(name="test")
+@command(rules, "test")
 @click.argument("publisher", required=False)
 @click.option(
     "--update", is_flag=True, help="Rewrite expected outputs that differ, after a review."
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Test this config's rule files, with the fixtures beside them.",
-)
 def rules_test(publisher: str | None, update: bool, config_path: Path | None) -> None:
-    """Run every rule version against its fixture; show a diff where the output differs."""
+    """Run every rule version against its fixture; show a diff where the output differs.
+
+    With --config, the rule files that config lists, with the fixtures beside them."""
     from .rules.fixtures import run_fixtures
 
-    try:
-        failed = run_fixtures(publisher, config_path, update=update, say=click.echo)
-    except ScraperError as e:
-        raise click.ClickException(str(e)) from None
+    failed = run_fixtures(publisher, config_path, update=update, say=click.echo)
     if failed:
-        raise click.ClickException(f"{failed} fixture(s) differ")
+        raise PartlyFailed(f"{failed} fixture(s) differ or are missing (listed above)")
 
 
-@rules.command(name="suggest")
-@config_option
+@command(rules, "suggest")
 @click.argument("publisher")
 @click.option(
     "--min-share",
@@ -486,6 +450,7 @@ def rules_test(publisher: str | None, update: bool, config_path: Path | None) ->
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=writable_file,
     help="Write the rule file here (default: print it).",
 )
 def rules_suggest(config: Config, publisher: str, min_share: float, output: Path | None) -> None:
@@ -507,13 +472,13 @@ def rules_suggest(config: Config, publisher: str, min_share: float, output: Path
         click.echo(text, nl=False)
 
 
-@cli.command()
-@config_option
+@command(cli)
 @click.argument("version", default="latest")
 @click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=writable_file,
     default=Path("report.html"),
     show_default=True,
     help="Where to write the page.",

@@ -199,7 +199,7 @@ def test_live_urls_and_private_address_refusal(project):
             project, f"  - urls: {{list: ['{faults.url}/flaky/1']}}\n", allow_private="false"
         )
         result = scrape("collect", cwd=project)
-        assert result.returncode == 0
+        assert result.returncode == 1  # finished, with a failure
         assert "non-public address" in result.stderr
         assert faults.hits["/flaky/1"] == 0
 

@@ -108,7 +108,7 @@ def test_explain_says_which_line_is_a_lead_put_back(project):
 
 def test_explain_a_missing_target_is_one_line(project):
     result = scrape("explain", "nope.txt", cwd=project)
-    assert result.returncode == 1 and "nope.txt: no such file" in result.stderr
+    assert result.returncode == 2 and "nope.txt: no such file" in result.stderr
 
 
 def test_rules_test_passes_then_shows_a_diff_and_updates_after_review(tmp_path, monkeypatch):
