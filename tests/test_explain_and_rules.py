@@ -38,15 +38,20 @@ DAYS = [
 SECTIONS = ["World", "Europe", "Business", "Local", "Sport"]
 
 
+def article_body(rng: random.Random, i: int) -> list[str]:
+    """Four sentences of article text, different for each document."""
+    return [
+        f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(DAYS)}, "
+        f"according to document {i}-{j} seen by reporters."
+        for j in range(4)
+    ]
+
+
 def gazette_pages(folder, n=30, seed=7):
     rng = random.Random(seed)
     article_lines = []
     for i in range(n):
-        body = [
-            f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(DAYS)}, "
-            f"according to document {i}-{j} seen by reporters."
-            for j in range(4)
-        ]
+        body = article_body(rng, i)
         article_lines += body
         text = "\n\n".join(
             [
@@ -201,11 +206,7 @@ def diaries(folder, n=30, seed=11) -> list[str]:
     rng = random.Random(seed)
     pages, article_lines = [], []
     for i in range(n):
-        body = [
-            f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(DAYS)}, "
-            f"according to document {i}-{j} seen by reporters."
-            for j in range(4)
-        ]
+        body = article_body(rng, i)
         article_lines += body
         comments = [
             f"{name} replied at {rng.randint(1, 12)}:{rng.randint(10, 59)} PM"
