@@ -21,6 +21,7 @@ __all__ = [
     "background_language",
     "rarity",
     "salient_terms",
+    "stoplist",
     "stopwords",
     "tokens",
     "url_has_terms",
@@ -70,10 +71,29 @@ def rarity(word: str, language: str = "en") -> float:
 
 
 @lru_cache(maxsize=32)
-def stopwords(language: str = "en") -> frozenset[str]:
-    """Words that say nothing of a topic in `language`: jusText's stoplist for it, and the
-    names of the days and months in every form CLDR has (empty for a language neither has)."""
+def stoplist(language: str = "en") -> frozenset[str]:
+    """jusText's stoplist for `language` (function words and the words any text uses),
+    empty for a language it lacks. Its share of a line's words tells prose from furniture."""
     import justext
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(language)
+    except (ValueError, UnknownLocaleError):
+        return frozenset()
+    english = unicodedata.normalize("NFKD", locale.english_name or "")
+    english = english.encode("ascii", "ignore").decode()  # "Norwegian Bokmål" -> "...Bokmal"
+    lists = justext.get_stoplists()
+    for name in (english.replace(" ", "_"), english.split(" ")[0]):  # "Haitian Creole"
+        if name in lists:
+            return frozenset(w for entry in justext.get_stoplist(name) for w in tokens(entry))
+    return frozenset()
+
+
+@lru_cache(maxsize=32)
+def stopwords(language: str = "en") -> frozenset[str]:
+    """Words that say nothing of a topic in `language`: its stoplist and the names of the
+    days and months in every form CLDR has (empty for a language neither has)."""
     from babel import Locale, UnknownLocaleError
     from babel.dates import get_day_names, get_month_names
 
@@ -81,14 +101,7 @@ def stopwords(language: str = "en") -> frozenset[str]:
         locale = Locale.parse(language)
     except (ValueError, UnknownLocaleError):
         return frozenset()
-    words: set[str] = set()
-    english = unicodedata.normalize("NFKD", locale.english_name or "")
-    english = english.encode("ascii", "ignore").decode()  # "Norwegian Bokmål" -> "...Bokmal"
-    lists = justext.get_stoplists()
-    for name in (english.replace(" ", "_"), english.split(" ")[0]):  # "Haitian Creole"
-        if name in lists:
-            words.update(w for entry in justext.get_stoplist(name) for w in tokens(entry))
-            break
+    words: set[str] = set(stoplist(language))
     for names in (get_day_names, get_month_names):
         for width in ("wide", "abbreviated"):
             for context in ("format", "stand-alone"):
