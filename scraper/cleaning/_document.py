@@ -11,7 +11,7 @@ from lxml.html import HtmlElement
 from tld import get_fld
 
 from ..config import Config, default_config, load_config
-from ..models import Capture, Document, document_id
+from ..models import Capture, Document, Removed, document_id
 from ..rules.apply import apply_text_rules
 from ..rules.engine import ActiveRules, RuleBook, load_rulebook
 from ..rules.kinds import Found
@@ -24,6 +24,7 @@ from ._html import main_lines, parse_html, reference_lines
 from ._html_drops import html_drops
 from ._html_meta import PageMetadata, page_metadata
 from ._lead import find_lead
+from ._line_model import LineJudge, load_judge
 from ._lines import Line, split_lines, to_plain
 from ._page_signals import evidence, html_signals
 
@@ -106,12 +107,16 @@ def clean_lines(
     source: str = "text",
     content_type: str | None = None,
     html_drops_out: list[tuple[str, str, str]] | None = None,
+    line_judge: LineJudge | bool = True,
 ) -> tuple[Document, list[Line]]:
     """`clean` with the rule book given (for runs of many documents), returning also every
     input line with its decision (for `scrape explain` and `scrape report`).
 
     `html_drops_out`, when given, receives (rule, kind, text) for each block of an HTML
     page that trafilatura or a prune rule left out (cleaning/_html_drops.py; explain only).
+
+    `line_judge`: the line classifier that plain text goes through after the rules
+    (cleaning/_line_model.py): True for the shipped one, False for none.
 
     Language and page type are not set here: they are annotations of the filter stage
     (`filters.annotate`, which `clean` runs)."""
@@ -145,7 +150,15 @@ def clean_lines(
         lines, removed = _guarded(tree, lines, removed, rules, url, prune, full)
     if tree is not None and html_drops_out is not None:
         html_drops_out += html_drops(tree, lines, prune)
+    judge = (load_judge() if line_judge is True else line_judge) if tree is None else None
+    verdict = judge(lines) if judge else None
+    if verdict is not None and verdict.title is not None and not given.title:
+        given = replace(given, title=verdict.title.plain)
+        verdict.title.removed = ("meta.title", "title")
+        removed.append((verdict.title.n, Removed("meta.title", "title", verdict.title.plain)))
     meta, meta_removed = read_metadata(lines, rules, given)
+    if judge and verdict is not None:
+        meta_removed += judge.drop(lines, verdict)
     if meta.author is None and tree is not None:
         meta.author = markup_author(tree)  # after the text: the slowest metadata step
     body = "\n\n".join(line.plain for line in lines if line.kept)

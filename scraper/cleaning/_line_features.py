@@ -1,0 +1,202 @@
+"""What a line of plain text looks like, in numbers: the input of the line classifier
+(`_line_model.py`), kept apart so that its training script (`bench/train_line_model.py`)
+computes exactly what inference sees.
+
+A line is described by itself (length, ending, stopword share as jusText measures it,
+capitals, digits, separators, boilerplate vocabulary), by where it sits (relative to the
+document's main run of prose, found as the densest stretch of prose lines), by its
+neighbours (the same measures two lines up and down, and whether a rule took them) and by
+repetition inside the document. No feature names a publisher or holds a page's words.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+import numpy as np
+
+from ._lines import Line
+
+__all__ = ["FEATURE_NAMES", "line_features"]
+
+_WORD = re.compile(r"[^\W\d_]+")
+_ENDS_SENTENCE = tuple('.!?…"”’»)')
+_SEPARATORS = re.compile(r"[|·•/»›>]")
+_BULLET = re.compile(r"^\s*(?:[*•\-–—]|\d+[.)])\s+")
+_URLISH = re.compile(r"https?://|www\.|@\w|\.com\b|\.org\b", re.I)
+_TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s?[ap]\.?m\.?\b", re.I)
+_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d{2}\b")
+# Words that furniture uses in many languages: sharing, following, subscribing, adverts,
+# reading on, credits, comments, navigation. A count per group, not the words themselves.
+_CUES = {
+    "social": r"share|tweet|facebook|twitter|whatsapp|linkedin|pinterest|instagram|telegram"
+    r"|reddit|e-?mail|print|copy link|teilen|compartir|partager|condividi|delen",
+    "follow": r"follow|subscribe|sign up|newsletter|inbox|register|log ?in|sign in|account"
+    r"|abonn|suscr|iscriviti|anmelden|registr|notification|download|app\b|podcast",
+    "advert": r"advert|sponsor|promot|ad choices|anzeige|werbung|publicidad|publicité"
+    r"|pubblicità|partner|affiliate|commission|deal",
+    "more": r"read more|more from|related|recommended|most (?:read|popular|viewed)"
+    r"|you may also|also read|see also|trending|next|previous|mehr|más|plus|altro|leia",
+    "credit": r"photo|image|picture|getty|reuters|afp|\bap\b|associated press|shutterstock"
+    r"|credit|foto|bild|imagen|illustration|video|watch|gallery|caption",
+    "legal": r"©|copyright|all rights|privacy|cookie|terms|rights reserved|datenschutz",
+    "talk": r"comment|repl(?:y|ies)|says:|discussion|kommentar|comentario|commentaire|commento",
+    "byline": r"^(?:by|von|por|par|di|door|av|de|written by|reporting by|posted by)\b"
+    r"|\b(?:editor|correspondent|reporter|staff writer|contributor|author)\b",
+    "updated": r"updated|published|posted|last modified|aktualisiert|actualizado|mis à jour"
+    r"|ago\b|minutes?\b|hours?\b|uhr\b",
+}
+# One pass over a lowercased line for every group (faster than re.I): the group that
+# matched is the match's lastgroup. Cues start a word (or are the © sign): the engine
+# then tries the alternatives only at word starts, several times faster than anywhere.
+_CUE_RE = re.compile(
+    r"(?:\b|(?=©))(?:" + "|".join(f"(?P<{name}>{rx})" for name, rx in _CUES.items()) + ")"
+)
+_DIGIT = re.compile(r"\d")
+_PUNCT = re.compile(r"[^\w\s]|_")
+
+_SELF = [
+    "log_chars",
+    "words",
+    "ends_sentence",
+    "ends_colon",
+    "ends_comma",
+    "sentences",
+    "stop_share",
+    "cap_share",
+    "upper_share",
+    "digit_share",
+    "punct_share",
+    "separators",
+    "bullet",
+    "urlish",
+    "time",
+    "date",
+    "heading",
+    "mean_word_len",
+    *(f"cue_{name}" for name in _CUES),
+]
+_CONTEXT = ["log_chars", "words", "ends_sentence", "stop_share", "cap_share", "bullet"]
+_OFFSETS = (-2, -1, 1, 2)
+_CONTEXT_INDEX = [_SELF.index(name) for name in _CONTEXT]
+FEATURE_NAMES: list[str] = [
+    *_SELF,
+    "removed",
+    "position",
+    "in_main",
+    "before_main",
+    "after_main",
+    "chars_to_main",
+    "repeats",
+    "repeated_before",
+    "doc_lines",
+    "doc_prose_share",
+    "word_overlap_main",
+    *(f"{name}@{d:+d}" for d in _OFFSETS for name in (*_CONTEXT, "removed")),
+]
+
+
+def _own(line: Line, words: list[str], stop: frozenset[str]) -> list[float]:
+    text = line.plain
+    chars = len(text)
+    n = max(len(words), 1)
+    cues = dict.fromkeys(_CUES, 0)
+    for m in _CUE_RE.finditer(text.lower()):
+        cues[m.lastgroup] += 1
+    return [
+        math.log1p(chars),
+        line.words,
+        float(text.endswith(_ENDS_SENTENCE)),
+        float(text.endswith(":")),
+        float(text.endswith((",", ";", "-", "–", "—"))),
+        text.count(". ") + text.count("? ") + text.count("! "),
+        sum(w.casefold() in stop for w in words) / n,
+        sum(w[0].isupper() for w in words) / n,
+        sum(w.isupper() and len(w) > 1 for w in words) / n,
+        len(_DIGIT.findall(text)) / max(chars, 1),
+        len(_PUNCT.findall(text)) / max(chars, 1),
+        len(_SEPARATORS.findall(text)),
+        float(bool(_BULLET.match(line.raw))),
+        float(bool(_URLISH.search(text))),
+        float(bool(_TIME.search(text))),
+        float(bool(_DATE.search(text))),
+        float(line.heading),
+        sum(map(len, words)) / n,
+        *cues.values(),
+    ]
+
+
+def _prose(own: list[float]) -> bool:
+    words, ends, stop_share = own[1], own[2], own[6]
+    return words >= 12 and bool(ends) and stop_share >= 0.15
+
+
+def _main_run(lines: list[Line], prose: list[bool]) -> tuple[int, int]:
+    """The stretch [a, b] of lines with the most prose: each prose line adds its length,
+    every other line costs a little (Kadane's maximum subarray)."""
+    best, best_at = -1.0, (0, len(lines) - 1)
+    run, start = 0.0, 0
+    for i, line in enumerate(lines):
+        gain = len(line.plain) if prose[i] else -(40 + len(line.plain) / 2)
+        if run <= 0:
+            run, start = 0.0, i
+        run += gain
+        if run > best:
+            best, best_at = run, (start, i)
+    return best_at
+
+
+def line_features(lines: list[Line], stop: frozenset[str]) -> np.ndarray:
+    """One row of FEATURE_NAMES per line, all lines of the document (rule-removed ones
+    included, as context), in order."""
+    n = len(lines)
+    if not n:
+        return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
+    words = [_WORD.findall(line.plain) for line in lines]
+    own = [_own(line, w, stop) for line, w in zip(lines, words, strict=True)]
+    prose = [_prose(row) for row in own]
+    a, b = _main_run(lines, prose)
+    folded = [{w.casefold() for w in ws} for ws in words]
+    main_words = set().union(*folded[a : b + 1])
+    offsets = np.cumsum([0] + [len(line.plain) for line in lines])
+    keys = [line.plain.casefold() for line in lines]
+    counts = Counter(keys)
+    seen: set[str] = set()
+    removed = [float(not line.kept) for line in lines]
+    prose_share = sum(prose) / n
+    rows = []
+    for i, key in enumerate(keys):
+        if a <= i <= b:
+            overlap, to_main = 1.0, 0.0
+        else:
+            overlap = len(folded[i] & main_words) / max(len(folded[i]), 1)
+            to_main = (offsets[a] - offsets[i + 1]) if i < a else (offsets[i] - offsets[b + 1])
+        rows.append(
+            [
+                removed[i],
+                i / n,
+                float(a <= i <= b),
+                float(max(a - i, 0)),
+                float(max(i - b, 0)),
+                math.log1p(max(to_main, 0)),
+                float(counts[key]),
+                float(key in seen),
+                float(n),
+                prose_share,
+                overlap,
+            ]
+        )
+        seen.add(key)
+    mine = np.asarray(own, dtype=np.float32)
+    context = np.column_stack([mine[:, _CONTEXT_INDEX], np.asarray(removed, dtype=np.float32)])
+    shifted = []
+    for d in _OFFSETS:  # the row of the line d away, or -1 past either end
+        near = np.full_like(context, -1.0)
+        if d < 0:
+            near[-d:] = context[:d]
+        else:
+            near[:-d] = context[d:]
+        shifted.append(near)
+    return np.hstack([mine, np.asarray(rows, dtype=np.float32), *shifted])

@@ -1,0 +1,115 @@
+"""The line classifier for plain text: which lines of a text dump are article text, and
+which one is the headline, for publishers no rule file knows.
+
+Gradient-boosted tree models (LightGBM: small, fast on a CPU, and good with a few dozen
+numeric features of mixed scales, which is what `_line_features.py` gives) read the
+features of every line after the text rules ran (its neighbours' features among them, as
+article text comes in runs): one model judges each line, another picks the headline.
+`line_model.json`, beside this module, holds both with their thresholds;
+`bench/train_line_model.py` rebuilds it from public labelled dumps and says how it scores
+on publishers it did not see.
+
+The text rules go first and win: the model judges only the lines they left, and takes a
+line with a removal of kind `boilerplate` (rule `line-model`) so it is recorded like any
+other.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..models import Removed
+from ._line_features import FEATURE_NAMES, line_features
+from ._lines import Line
+
+__all__ = ["LineJudge", "LineVerdict", "MODEL_FILE", "load_judge"]
+
+MODEL_FILE = Path(__file__).with_name("line_model.json")
+RULE = "line-model"
+TITLE_MAX_WORDS = 30
+
+
+@dataclass
+class LineVerdict:
+    """What the model said of one document: a keep probability per line (None where a
+    rule took the line already) and the headline line, if one stands out."""
+
+    keep: list[float | None]
+    title: Line | None = None
+
+
+class LineJudge:
+    """Both models with their thresholds; call it on a document's lines."""
+
+    def __init__(
+        self, keep_model, keep_threshold: float, title_model, title_threshold: float
+    ) -> None:
+        self.keep_model = keep_model
+        self.keep_threshold = keep_threshold
+        self.title_model = title_model
+        self.title_threshold = title_threshold
+
+    def features(self, lines: list[Line]) -> np.ndarray:
+        from ..discover.terms import stoplist
+        from ..filters.language import detect_language
+
+        sample = "\n".join(line.plain for line in lines if line.words >= 8)
+        language = detect_language(sample) or "en"
+        return line_features(lines, stoplist(language))
+
+    def __call__(self, lines: list[Line]) -> LineVerdict:
+        kept = [i for i, line in enumerate(lines) if line.kept]
+        if not kept:
+            return LineVerdict([None] * len(lines))
+        x = self.features(lines)[kept]
+        p_keep = self.keep_model.predict(x, num_threads=1)
+        p_title = self.title_model.predict(x, num_threads=1)
+        keep: list[float | None] = [None] * len(lines)
+        for i, p in zip(kept, p_keep, strict=True):
+            keep[i] = float(p)
+        for k, i in enumerate(kept):  # a headline is not a lone word, and text follows it
+            line = lines[i]
+            if (
+                not 2 <= line.words <= TITLE_MAX_WORDS
+                or k == len(kept) - 1
+                or line.plain.endswith(".")
+            ):
+                p_title[k] = 0.0
+        best = int(np.argmax(p_title))
+        title = lines[kept[best]] if p_title[best] >= self.title_threshold else None
+        return LineVerdict(keep, title)
+
+    def drop(self, lines: list[Line], verdict: LineVerdict) -> list[tuple[int, Removed]]:
+        """Take the lines still kept that the model does not think article text."""
+        judged = [(line, p) for line, p in zip(lines, verdict.keep, strict=True) if p is not None]
+        taken = [line for line, p in judged if line.kept and p < self.keep_threshold]
+        words = sum(line.words for line, _ in judged if line.kept)
+        if words and sum(line.words for line in taken) == words:
+            return []  # all of the text: a page unlike any it learnt from; the rules stand
+        for line in taken:
+            line.removed = (RULE, "boilerplate")
+        return [(line.n, Removed(RULE, "boilerplate", line.plain)) for line in taken]
+
+
+@lru_cache(maxsize=1)
+def load_judge(path: Path = MODEL_FILE) -> LineJudge | None:
+    """The shipped models, or None when the file is absent (a build from source without
+    it): plain text is then cleaned by the rules alone."""
+    if not path.exists():
+        return None
+    import lightgbm
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data["features"] != FEATURE_NAMES:
+        raise ValueError(f"{path}: built for other features; run bench/train_line_model.py")
+    return LineJudge(
+        lightgbm.Booster(model_str=data["keep"]["model"]),
+        data["keep"]["threshold"],
+        lightgbm.Booster(model_str=data["title"]["model"]),
+        data["title"]["threshold"],
+    )

@@ -1,0 +1,109 @@
+"""The plain-text line classifier (cleaning/_line_model.py) on a dump of a publisher no
+rule file knows: it takes the menu and footer furniture the rules leave, keeps the article,
+records each removal, and is switched off by `line_judge=False`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scraper.cleaning import clean_lines, rulebook_for
+from scraper.cleaning._line_features import FEATURE_NAMES, line_features
+from scraper.cleaning._line_model import MODEL_FILE, load_judge
+from scraper.cleaning._lines import split_lines
+from scraper.config import Config
+from scraper.discover.terms import stoplist
+
+HEADLINE = "River towns count the cost as spring floods recede"
+BODY = [
+    "Residents of the valley returned to their homes on Tuesday to find mud-filled kitchens,"
+    " ruined furniture and roads washed away by the worst flooding in forty years.",
+    "The river rose more than three metres in two days after a week of heavy rain, and"
+    " emergency crews evacuated nearly two thousand people from low-lying streets.",
+    '"We have never seen water come up this fast," said the mayor, who spent the weekend'
+    ' coordinating volunteers at the town hall. "People lost everything they had."',
+    "Engineers will inspect the bridges this week before traffic is allowed back, and the"
+    " regional government has promised an emergency fund for families.",
+    "Farmers further down the valley say the water destroyed most of the early crops, and"
+    " many fear that the insurance payments will not arrive before the autumn.",
+    "Meteorologists warned that more rain is expected later in the month, although they do"
+    " not think the river will reach the same level again this season.",
+]
+MENU = ["World", "Business", "Opinion", "Sport"]
+PAGE = "\n".join(
+    ["Home", *MENU, "ENVIRONMENT", HEADLINE, *BODY, "Share this article", "Privacy policy"]
+)
+
+
+@pytest.fixture(scope="module")
+def book():
+    return rulebook_for(Config())
+
+
+def test_the_model_ships_with_the_package_and_matches_the_features():
+    assert MODEL_FILE.exists()
+    assert load_judge() is not None
+
+
+def test_furniture_the_rules_leave_goes_and_the_article_stays(book):
+    doc, lines = clean_lines(book, PAGE.encode())
+    body = doc.text.splitlines()
+    for paragraph in BODY:
+        assert paragraph in body
+    taken = {r.text for r in doc.removed if r.rule == "line-model"}
+    assert set(MENU) | {"Privacy policy"} <= taken
+    assert all(r.kind == "boilerplate" for r in doc.removed if r.rule == "line-model")
+    assert not set(MENU) & set(body)
+    assert doc.title == HEADLINE  # not "Home", not the kicker
+
+
+def test_without_the_model_the_same_furniture_stays(book):
+    doc, _ = clean_lines(book, PAGE.encode(), line_judge=False)
+    body = doc.text.splitlines()
+    assert set(MENU) <= set(body)
+    assert not any(r.rule == "line-model" for r in doc.removed)
+
+
+def test_html_is_not_judged_by_the_text_model(book):
+    html = "<html><body><article><h1>{}</h1>{}<p>World</p></article></body></html>".format(
+        HEADLINE, "".join(f"<p>{p}</p>" for p in BODY)
+    )
+    doc, _ = clean_lines(book, html.encode(), content_type="text/html")
+    assert not any(r.rule == "line-model" for r in doc.removed)
+
+
+def test_features_are_one_row_per_line_and_read_the_document_language():
+    lines = split_lines(
+        "Die Stadt hat mit dem Bau der neuen Brücke begonnen und die Arbeiter sind da."
+    )
+    german = line_features(lines, stoplist("de"))
+    english = line_features(lines, stoplist("en"))
+    assert german.shape == (1, len(FEATURE_NAMES))
+    share = FEATURE_NAMES.index("stop_share")
+    assert german[0, share] > 0.3 > english[0, share]
+
+
+def test_a_model_built_for_other_features_is_refused_by_name(tmp_path):
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    data["features"] = data["features"][:-1]
+    stale = tmp_path / "line_model.json"
+    stale.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="line_model.json"):
+        load_judge(stale)
+    assert load_judge(tmp_path / "absent.json") is None
+
+
+class _Never:
+    """A model that thinks no line is article text (nor a headline)."""
+
+    def predict(self, x, **_):
+        return [0.0] * len(x)
+
+
+def test_a_model_that_would_take_every_line_takes_none(book):
+    from scraper.cleaning._line_model import LineJudge
+
+    doc, _ = clean_lines(book, PAGE.encode(), line_judge=LineJudge(_Never(), 0.5, _Never(), 0.5))
+    assert not any(r.rule == "line-model" for r in doc.removed)
+    assert all(paragraph in doc.text for paragraph in BODY)
