@@ -29,6 +29,7 @@ __all__ = ["MetaRules", "Metadata", "find_url", "read_metadata", "scan_date"]
 _BARE_URL = re.compile(r"^<?(?P<url>https?://[^\s<>]+)>?$")
 _NOT_WORD = re.compile(r"[^\w\s]")
 _TITLE_MAX_WORDS = 30
+_TITLE_SKIP = 12  # one-word lines looked past for a headline
 _META_MAX_WORDS = 12  # a byline or dateline, not a sentence
 T = TypeVar("T")
 
@@ -75,9 +76,15 @@ def _title(kept: list[Line], given: str | None, out: Found) -> tuple[str | None,
         if line.heading:
             _take(line, "title", "title", out)
             return line.plain, i + 1
-    if kept and kept[0].words <= _TITLE_MAX_WORDS and not kept[0].plain.endswith((".", ",")):
-        _take(kept[0], "title", "title", out)
-        return kept[0].plain, 1
+    # one-word lines above it are menu items, a site name or a kicker ("Home", "ENVIRONMENT")
+    i = next((i for i, line in enumerate(kept[:_TITLE_SKIP]) if line.words >= 2), None)
+    if (
+        i is not None
+        and kept[i].words <= _TITLE_MAX_WORDS
+        and not kept[i].plain.endswith((".", ","))
+    ):
+        _take(kept[i], "title", "title", out)
+        return kept[i].plain, i + 1
     return None, 0
 
 
