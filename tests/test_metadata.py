@@ -20,6 +20,16 @@ BODY = "Russian diplomats met the Syrian delegation in Moscow on Tuesday, the mi
         ("31/05/2012", date(2012, 5, 31)),
         ("2012-05-31", date(2012, 5, 31)),
         ("2012-05-31T08:00:00Z", date(2012, 5, 31)),
+        ("12.03.2024 um 09:15", date(2024, 3, 12)),  # dots: day first, whatever `order`
+        ("7. Juni 2023, 08:30", date(2023, 6, 7)),
+        ("Montag, 7. Juni 2023", date(2023, 6, 7)),
+        ("7 de junio de 2023, 08:30", date(2023, 6, 7)),
+        ("7 juin 2023 à 08h30", date(2023, 6, 7)),
+        ("7 giugno 2023", date(2023, 6, 7)),
+        ("7 июня 2023", date(2023, 6, 7)),
+        ("4:15 PM EDT, Tue March 5, 2013", date(2013, 3, 5)),
+        ("Nov. 19, 2019 8:03 am ET", date(2019, 11, 19)),
+        ("7 juin", None),
         ("June 22, 2012, from the horse's mouth", None),
         ("Monthly", None),
         ("32/13/2012", None),
@@ -127,3 +137,39 @@ def test_url_argument_sets_publisher_and_rule_version():
     assert doc.rule_version == "The Moscow Times@v2024"
     old = clean("A Headline\n\n" + BODY, url=mt.replace("2024/12/09", "2012/02/07"))
     assert old.rule_version == "The Moscow Times@v2012"
+
+
+GERMAN = (
+    "Die Stadt hat am Montag mit dem Bau der neuen Brücke über den Fluss begonnen, wie die"
+    " Verwaltung mitteilte.\n\nDie Arbeiten sollen nach Angaben der Behörden rund zwei Jahre"
+    " dauern und etwa vierzig Millionen Euro kosten."
+)
+
+
+@pytest.mark.parametrize(
+    "byline,dateline,author,published",
+    [
+        ("Von Anna Schmidt", "12.03.2024 um 09:15", "Anna Schmidt", date(2024, 3, 12)),
+        ("von Anna Schmidt", "7. Juni 2023, 08:30", "Anna Schmidt", date(2023, 6, 7)),
+        ("Por María García", "7 de junio de 2023, 08:30", "María García", date(2023, 6, 7)),
+        ("Par Jean Dupont", "Publié le 7 juin 2023 à 08h30", "Jean Dupont", date(2023, 6, 7)),
+        ("Di Marco Rossi", "Pubblicato il 7 giugno 2023", "Marco Rossi", date(2023, 6, 7)),
+        ("Door Jan de Vries", "Gepubliceerd op 7 juni 2023", "Jan de Vries", date(2023, 6, 7)),
+        ("By John Smith", "Updated 4:15 PM EDT, Tue March 5, 2013", "John Smith", date(2013, 3, 5)),
+    ],
+)
+def test_bylines_and_datelines_in_many_languages_become_metadata(
+    byline, dateline, author, published
+):
+    doc = clean(f"Neue Brücke für die Altstadt\n\n{byline}\n\n{dateline}\n\n{GERMAN}")
+    assert (doc.author, doc.published) == (author, published)
+    assert byline not in doc.text and dateline not in doc.text
+    assert doc.text == GERMAN
+
+
+@pytest.mark.parametrize(
+    "line", ["Di solito il ponte resta aperto", "Por favor", "Par avion", "Von Montag an"]
+)
+def test_a_preposition_before_words_that_are_not_a_name_is_no_byline(line):
+    doc = clean(f"Neue Brücke für die Altstadt\n\n{line}\n\n{GERMAN}")
+    assert doc.author is None
