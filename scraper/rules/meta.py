@@ -76,16 +76,18 @@ def _title(kept: list[Line], given: str | None, out: Found) -> tuple[str | None,
         if line.heading:
             _take(line, "title", "title", out)
             return line.plain, i + 1
-    # one-word lines above it are menu items, a site name or a kicker ("Home", "ENVIRONMENT")
+    # one-word lines above a headline are menu items, a site name or a kicker ("Home",
+    # "ENVIRONMENT"); with no headline after them, the first line is the title as before
     i = next((i for i, line in enumerate(kept[:_TITLE_SKIP]) if line.words >= 2), None)
-    if (
-        i is not None
-        and kept[i].words <= _TITLE_MAX_WORDS
-        and not kept[i].plain.endswith((".", ","))
-    ):
-        _take(kept[i], "title", "title", out)
-        return kept[i].plain, i + 1
+    for j in (i, 0):
+        if j is not None and j < len(kept) and _headline(kept[j]):
+            _take(kept[j], "title", "title", out)
+            return kept[j].plain, j + 1
     return None, 0
+
+
+def _headline(line: Line) -> bool:
+    return line.words <= _TITLE_MAX_WORDS and not line.plain.endswith((".", ","))
 
 
 def _meta_value(
