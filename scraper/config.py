@@ -213,9 +213,21 @@ class Filters(_Strict):
     truncated: Literal["drop", "keep"] = "drop"  # records cut short (torn file, lying length)
 
 
+class RepeatedLinesConfig(_Strict):
+    """Lines a publisher repeats across the run's documents (scraper/repetition.py)."""
+
+    enabled: bool = True
+    min_docs: int = Field(5, ge=2, description="documents a line must recur in, at least")
+    min_share: float = Field(0.3, gt=0, le=1, description="share of the publisher's documents")
+    max_words: int = Field(25, ge=1, description="longer lines are article text")
+    edge_lines: int = Field(8, ge=1, description="only the first and last lines this many")
+    window: int = Field(2000, ge=1, description="documents held and counted at the start")
+
+
 class CleanConfig(_Strict):
     workers: int | None = Field(None, ge=1, description="processes; default: every core")
     timeout: float = Field(30, gt=0, description="seconds one document may take")
+    repeated: RepeatedLinesConfig = RepeatedLinesConfig()
 
 
 class Config(_Strict):

@@ -27,6 +27,7 @@ from .models import Capture, Document, Dropped, Packed, SkippedInput
 from .package import CardSettings, Outcome, load_versions, write_version
 from .package.shards import iter_rows
 from .parallel import clean_in_pool, clean_on_dask, default_workers
+from .repetition import RepeatedLines
 from .sources import iter_store, sources_of
 
 __all__ = [
@@ -271,7 +272,8 @@ def _run_clean(
         scheduler=scheduler,
         progress=progress,
     )
-    docs = tally(deduplicate(cleaned, config, report), report)
+    repeated = RepeatedLines(config.clean.repeated)  # after dedup: copies are not repeats
+    docs = tally(repeated.run(deduplicate(cleaned, config, report)), report)
     report.outcome = write_version(
         (d.row() for d in docs),
         config.path(config.dataset.dir),

@@ -31,6 +31,7 @@ from .discover.terms import rarity
 from .errors import InputError
 from .filters.language import detect_language
 from .pipeline import read_captures
+from .repetition import KeyCounts, line_keys, literal, numbered
 from .rules.engine import RuleBook
 
 __all__ = [
@@ -53,7 +54,6 @@ _KIND_WORDS = {
     "advert": r"advert|sponsor|promoted",
 }
 _NUMBER = re.compile(r"\d+")
-_LABEL = re.compile(r"^([^:]{2,40}):\s+\S")
 _WORD = re.compile(r"[@#]?\w+(?:['’.\-]\w+)*")
 _FIXED_WORD = re.compile(r"[^\W\d_]{2,}")
 _HANDLE = re.compile(r"^[@#]|[\d_]")
@@ -121,16 +121,6 @@ def find_publisher(book: RuleBook, given: str) -> Publisher:
     return Publisher(registered or given.strip(), _slug(registered or given))
 
 
-def _literal(text: str) -> str:
-    """A regex for text as written, readable in YAML: spaces stay spaces."""
-    return re.escape(text).replace("\\ ", " ")
-
-
-def _numbered(text: str) -> str:
-    """A regex for text with any number where it has one."""
-    return r"\d+".join(map(_literal, _NUMBER.split(text)))
-
-
 def _is_name(word: str, language: str) -> bool:
     """Could the word be (part of) a name: capitalised, a handle (@x, digits, _), or a word
     general text hardly uses ("clayclai")? Only what varies between lines is generalised."""
@@ -184,9 +174,9 @@ class _Shape:
         kept = " ".join([*self.fixed, *(text for _, text, _ in slots)])
         if not any(varies for *_, varies in slots) or not _FIXED_WORD.search(kept):
             return None
-        out = [_numbered(self.fixed[0])]
+        out = [numbered(self.fixed[0])]
         for (rx, _, _), after in zip(slots, self.fixed[1:], strict=True):
-            out += [rx, _numbered(after)]
+            out += [rx, numbered(after)]
         return "^" + "".join(out) + "$"
 
 
@@ -195,14 +185,14 @@ def _slot(seen: set[tuple[str, ...]]) -> tuple[str, str, bool]:
     its names share stays literal ("Follow"), what varies becomes a name of a few words."""
     if len(seen) == 1:
         text = " ".join(next(iter(seen)))
-        return _literal(text), text, False
+        return literal(text), text, False
     runs = list(seen)
     most = min(len(r) for r in runs) - 1  # every run keeps a word of name
     head = _shared(runs, most)
     tail = _shared([r[::-1] for r in runs], most - len(head))[::-1]
     before = " ".join(head) + " " if head else ""
     after = " " + " ".join(tail) if tail else ""
-    return _literal(before) + _NAME + _literal(after), before + after, True
+    return literal(before) + _NAME + literal(after), before + after, True
 
 
 def _shared(runs: list[tuple[str, ...]], most: int) -> tuple[str, ...]:
@@ -215,17 +205,6 @@ def _shared(runs: list[tuple[str, ...]], most: int) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _keys(text: str) -> list[tuple[str, str]]:
-    """(key, regex) pairs a line is counted under, most specific first."""
-    norm = " ".join(text.split())
-    out = [("line:" + norm.casefold(), "^" + _literal(norm) + "$")]
-    if _NUMBER.search(norm):
-        out.append(("num:" + _NUMBER.sub("0", norm).casefold(), "^" + _numbered(norm) + "$"))
-    if m := _LABEL.match(norm):
-        out.append(("label:" + m.group(1).casefold(), "^" + _literal(m.group(1)) + r":\s"))
-    return out
-
-
 def suggest(
     config: Config, publisher: str, *, min_share: float = 0.2, min_docs: int = 3
 ) -> Suggestions:
@@ -235,7 +214,7 @@ def suggest(
     `min_docs`: from so few, every line repeats and none can be told from article text."""
     book = rulebook_for(config)
     target = find_publisher(book, publisher)
-    df: Counter[str] = Counter()
+    counts = KeyCounts()
     patterns: dict[str, str] = {}
     shapes: dict[str, _Shape] = {}
     examples: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -260,23 +239,23 @@ def suggest(
         for line in lines:
             if not line.kept:
                 continue
-            keys = _keys(line.plain)
+            keys = line_keys(line.plain)
             fixed, runs = _names_apart(" ".join(line.plain.split()), language)
             if runs:
                 key = _Shape.key(fixed)
                 shapes.setdefault(key, _Shape(fixed, [set() for _ in runs])).add(runs)
                 keys.append((key, ""))
             for key, rx in keys:
-                if key in seen:
-                    continue
-                seen.add(key)
-                df[key] += 1
-                patterns[key] = rx
-                if len(examples[key]) < 3:
-                    examples[key].append((doc.id, line.plain))
+                if key not in seen:
+                    seen.add(key)
+                    patterns[key] = rx
+                    if len(examples[key]) < 3:
+                        examples[key].append((doc.id, line.plain))
+        counts.add(seen)
     _enough(target.name, n, min_docs, others)
-    threshold = max(min_docs, min_share * n)
-    frequent = [k for k, count in df.items() if count >= threshold]
+    threshold = counts.threshold(min_share, min_docs)
+    frequent = counts.frequent(min_share, min_docs)
+    df = counts.df
     rules: list[SuggestedRule] = []
     # the most general first: a label rule covers every variant of a templated line, a
     # shape rule every name in "Follow clayclai on Twitter", a number rule every count
