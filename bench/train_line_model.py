@@ -1,12 +1,18 @@
 """Rebuild `scraper/cleaning/line_model.json` (the plain-text line classifier) and say
 honestly how it does on publishers it never saw.
 
-    python bench/train_line_model.py [--shared ../shared] [--write]
+    python bench/train_line_model.py [--shared ../shared] [--rendered] [--write]
+
+The shipped file is built with `--rendered --write` (pip install -e ".[train]" first).
 
 Training data: `../shared/bench/scrapinghub-textdump` (public browser-copy dumps of 170
 publishers' articles, every line labelled). Each dump is one publisher's page, so splitting
-by dump is splitting by publisher. A third of the dumps (by hash of the file name) is held
-back: never looked at while choosing features or thresholds. Printed:
+by dump is splitting by publisher. With `--rendered`, the keep model also learns from the
+trafilatura-eval pages outside that set's held-back third (by id hash, as bench/extraction.py
+splits it), rendered as the dumps were (main region, inscriptis) and labelled by their
+with/without snippets: other publishers and languages, never scored here. A third of the
+dumps (by hash of the file name) is held back: never looked at while choosing features or
+thresholds. Printed:
 
     cv         5-fold, by dump, over the two tuned thirds (thresholds chosen here)
     held-back  a model trained on the tuned thirds only, scored on the held-back third
@@ -21,6 +27,7 @@ two LightGBM models (line kept, line is the headline) and their thresholds, not 
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import importlib.util
 import json
@@ -28,8 +35,12 @@ import sys
 from pathlib import Path
 
 import lightgbm
+import lxml.etree
+import lxml.html
 import numpy as np
+from extraction import held_back
 
+from scraper import InputError
 from scraper.cleaning import clean_lines, rulebook_for
 from scraper.cleaning._line_features import FEATURE_NAMES
 from scraper.cleaning._line_model import MODEL_FILE, LineJudge, LineVerdict
@@ -61,11 +72,13 @@ class Recorder(LineJudge):
         super().__init__(None, 0.0, None, 1.0)
         self.rows: np.ndarray | None = None
         self.numbers: list[int] = []
+        self.texts: list[str] = []
 
     def __call__(self, lines):
         kept = [i for i, line in enumerate(lines) if line.kept]
         self.rows = self.features(lines)[kept]
         self.numbers = [lines[i].n for i in kept]
+        self.texts = [lines[i].plain for i in kept]
         return LineVerdict([None] * len(lines))
 
 
@@ -86,6 +99,7 @@ class Data:
     def __init__(self, shared: Path) -> None:
         folder = shared / "bench" / "scrapinghub-textdump"
         self.book = rulebook_for(default_config())
+        self.extra: tuple[np.ndarray, np.ndarray] | None = None
         self.docs = []
         for row in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines():
             gold = json.loads(row)
@@ -108,6 +122,70 @@ class Data:
         return np.asarray(xs), np.asarray(ys)
 
 
+def render(page: bytes) -> str:
+    """A page as a person copies it from a browser, the way the text dumps were made: the
+    main region (one <article>, else <main> or [role=main], else <body>) without scripts,
+    forms or hidden elements, rendered by inscriptis (one block per line)."""
+    from inscriptis import get_text
+
+    tree = lxml.html.document_fromstring(page)
+    hidden = "//script|//style|//noscript|//form|//template|//*[@hidden]|//*[@aria-hidden='true']"
+    for node in tree.xpath(hidden):
+        node.drop_tree()
+    articles = tree.xpath("//article")
+    mains = tree.xpath("//main|//*[@role='main']")
+    region = articles[0] if len(articles) == 1 else mains[0] if mains else tree
+    return get_text(lxml.html.tostring(region, encoding="unicode"))
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _snippet_label(line: str, keep: list[str], drop: list[str]) -> float | None:
+    """1 when the line is (part of) a snippet the article must have, 0 when of one it must
+    not have, None when neither says (the line is context only)."""
+    t = _norm(line)
+    if len(t) < 15:
+        return None
+    for value, snippets in ((1.0, keep), (0.0, drop)):
+        if any(t in s or s in t for s in snippets):
+            return value
+    return None
+
+
+def rendered(shared: Path, book) -> tuple[np.ndarray, np.ndarray]:
+    """Features and keep labels of the trafilatura-eval pages outside its held-back third,
+    rendered as dumps and labelled by their with/without snippets (other publishers and
+    languages than the text dumps: training data only, never scored here)."""
+    folder = shared / "bench" / "trafilatura-eval"
+    xs, ys = [], []
+    for row in (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines():
+        truth = json.loads(row)
+        if held_back(truth["id"]):
+            continue
+        try:
+            page = gzip.decompress((folder / "html" / f"{truth['id']}.html.gz").read_bytes())
+            text = render(page)
+        except (OSError, ValueError, lxml.etree.ParserError):
+            continue
+        keep = [_norm(x) for x in truth.get("with") or []]
+        drop = [_norm(x) for x in truth.get("without") or []]
+        recorder = Recorder()
+        try:
+            clean_lines(book, text, line_judge=recorder)
+        except InputError:
+            continue
+        if recorder.rows is None:
+            continue
+        for x, line in zip(recorder.rows, recorder.texts, strict=True):
+            label = _snippet_label(line, keep, drop)
+            if label is not None:
+                xs.append(x)
+                ys.append(label)
+    return np.asarray(xs), np.asarray(ys)
+
+
 def _fit(x: np.ndarray, y: np.ndarray, rounds: int) -> lightgbm.Booster:
     return lightgbm.train(PARAMS, lightgbm.Dataset(x, y), num_boost_round=rounds)
 
@@ -117,7 +195,10 @@ def train_title(data: Data, idx: list[int]) -> lightgbm.Booster:
 
 
 def train_keep(data: Data, idx: list[int]) -> lightgbm.Booster:
-    return _fit(*data.matrix(idx, "keep"), ROUNDS["keep"])
+    x, y = data.matrix(idx, "keep")
+    if data.extra is not None:
+        x, y = np.vstack([x, data.extra[0]]), np.concatenate([y, data.extra[1]])
+    return _fit(x, y, ROUNDS["keep"])
 
 
 def score(data: Data, score_mod, judges: dict[int, LineJudge]) -> dict[str, float]:
@@ -182,9 +263,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--write", action="store_true", help=f"write {MODEL_FILE.name}")
     ap.add_argument("--tune", action="store_true", help="print the cv figure only")
+    ap.add_argument(
+        "--rendered",
+        action="store_true",
+        help="also train on trafilatura-eval pages rendered as dumps (needs inscriptis)",
+    )
     args = ap.parse_args(argv)
     score_mod = _score_module(args.shared)
     data = Data(args.shared)
+    if args.rendered:
+        data.extra = rendered(args.shared, data.book)
+        print(
+            f"rendered pages: {len(data.extra[1])} labelled lines, {data.extra[1].mean():.2f} kept"
+        )
     every = list(range(len(data.docs)))
     held = [i for i in every if _held_back(data.docs[i]["gold"]["file"])]
     tuned = [i for i in every if i not in held]
