@@ -245,7 +245,7 @@ def choose(data: Data, score_mod, models: dict[int, tuple]) -> tuple[float, floa
         if score(data, score_mod, judges(models, t, 1.1))["keep"] >= KEEP_FLOOR:
             keep_t = float(t)
     best = max(
-        np.arange(0.1, 0.95, 0.1),
+        (0.0, 0.01, 0.02, 0.05, *np.arange(0.1, 0.95, 0.1)),
         key=lambda t: score(data, score_mod, judges(models, keep_t, t))["meta"],
     )
     return round(keep_t, 2), round(float(best), 2)

@@ -101,9 +101,14 @@ class _Never:
         return [0.0] * len(x)
 
 
-def test_a_model_that_would_take_every_line_takes_none(book):
+def test_sentences_and_a_whole_document_are_never_the_models_to_take(book):
     from scraper.cleaning._line_model import LineJudge
 
-    doc, _ = clean_lines(book, PAGE.encode(), line_judge=LineJudge(_Never(), 0.5, _Never(), 0.5))
-    assert not any(r.rule == "line-model" for r in doc.removed)
-    assert all(paragraph in doc.text for paragraph in BODY)
+    never = LineJudge(_Never(), 0.5, _Never(), 0.5)
+    doc, _ = clean_lines(book, PAGE.encode(), line_judge=never)
+    assert all(paragraph in doc.text.split("\n\n") for paragraph in BODY)  # sentences
+    assert {r.text for r in doc.removed if r.rule == "line-model"} >= set(MENU)
+    menu = "Valley Herald\n\nRiver towns count the cost\n\nWorld news today\n\nSport and weather"
+    doc, _ = clean_lines(book, menu.encode(), line_judge=never)
+    assert not any(r.rule == "line-model" for r in doc.removed)  # it would take every line
+    assert doc.text

@@ -172,6 +172,9 @@ def word_count(s: str) -> int:
     return len(s.split())
 
 
+_BULLETS = ("* ", "+ ", "- ", "• ", "o ")
+
+
 @dataclass(slots=True)
 class Line:
     """One non-blank line; `removed` is (rule, kind) once a rule or metadata step takes it."""
@@ -193,6 +196,11 @@ class Line:
     @property
     def kept(self) -> bool:
         return self.removed is None
+
+    @property
+    def bulleted(self) -> bool:
+        """A list item: of HTML, or of a dump ("* Menu", "+ Sport", "• Home")."""
+        return self.item or self.raw.lstrip().startswith(_BULLETS)
 
     def set_raw(self, raw: str) -> None:
         self.raw = raw

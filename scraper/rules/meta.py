@@ -87,7 +87,11 @@ def _title(kept: list[Line], given: str | None, out: Found) -> tuple[str | None,
 
 
 def _headline(line: Line) -> bool:
-    return line.words <= _TITLE_MAX_WORDS and not line.plain.endswith((".", ","))
+    return (
+        line.words <= _TITLE_MAX_WORDS
+        and not line.plain.endswith((".", ","))
+        and not line.bulleted  # a menu or list item
+    )
 
 
 def _meta_value(
