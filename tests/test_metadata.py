@@ -173,3 +173,12 @@ def test_bylines_and_datelines_in_many_languages_become_metadata(
 def test_a_preposition_before_words_that_are_not_a_name_is_no_byline(line):
     doc = clean(f"Neue Brücke für die Altstadt\n\n{line}\n\n{GERMAN}")
     assert doc.author is None
+
+
+def test_the_generic_title_looks_past_menu_items_and_kickers():
+    from scraper.cleaning import clean_lines, rulebook_for
+    from scraper.config import Config
+
+    text = f"Home\n\n* World news\n\nENVIRONMENT\n\nRiver towns count the cost of floods\n\n{BODY}"
+    doc, _ = clean_lines(rulebook_for(Config()), text, line_judge=False)  # the rules alone
+    assert doc.title == "River towns count the cost of floods"

@@ -76,9 +76,9 @@ def _title(kept: list[Line], given: str | None, out: Found) -> tuple[str | None,
         if line.heading:
             _take(line, "title", "title", out)
             return line.plain, i + 1
-    # one-word lines above a headline are menu items, a site name or a kicker ("Home",
+    # one-word lines and list items above a headline are menus, a site name or a kicker ("Home",
     # "ENVIRONMENT"); with no headline after them, the first line is the title as before
-    i = next((i for i, line in enumerate(kept[:_TITLE_SKIP]) if line.words >= 2), None)
+    i = next((i for i, x in enumerate(kept[:_TITLE_SKIP]) if x.words >= 2 and not x.bulleted), None)
     for j in (i, 0):
         if j is not None and j < len(kept) and _headline(kept[j]):
             _take(kept[j], "title", "title", out)
