@@ -227,6 +227,7 @@ class RepeatedLinesConfig(_Strict):
 class CleanConfig(_Strict):
     workers: int | None = Field(None, ge=1, description="processes; default: every core")
     timeout: float = Field(30, gt=0, description="seconds one document may take")
+    line_model: bool = True  # plain text also goes through the line classifier
     repeated: RepeatedLinesConfig = RepeatedLinesConfig()
 
 

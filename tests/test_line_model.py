@@ -112,3 +112,13 @@ def test_sentences_and_a_whole_document_are_never_the_models_to_take(book):
     doc, _ = clean_lines(book, menu.encode(), line_judge=never)
     assert not any(r.rule == "line-model" for r in doc.removed)  # it would take every line
     assert doc.text
+
+
+def test_config_can_switch_the_model_off(tmp_path):
+    (tmp_path / "config.yaml").write_text("clean:\n  line_model: false\n", encoding="utf-8")
+    from scraper.config import load_config
+
+    off = rulebook_for(load_config(tmp_path / "config.yaml"))
+    doc, _ = clean_lines(off, PAGE.encode())
+    assert set(MENU) <= set(doc.text.splitlines())
+    assert rulebook_for(Config()).line_model  # the shared, cached book is untouched

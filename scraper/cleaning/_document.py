@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import replace
 from datetime import date, datetime, timezone
@@ -33,7 +34,11 @@ __all__ = ["clean", "clean_lines", "rulebook_for"]
 
 def rulebook_for(config: Config) -> RuleBook:
     rules = [config.path(p) for p in config.rules]
-    return load_rulebook(rules, config.publishers, config=config.source_file)
+    book = load_rulebook(rules, config.publishers, config=config.source_file)
+    if not config.clean.line_model:  # a copy: the loaded book is cached and shared
+        book = copy.copy(book)
+        book.line_model = False
+    return book
 
 
 def _registered_domain(url: str | None) -> str | None:
@@ -116,7 +121,8 @@ def clean_lines(
     page that trafilatura or a prune rule left out (cleaning/_html_drops.py; explain only).
 
     `line_judge`: the line classifier that plain text goes through after the rules
-    (cleaning/_line_model.py): True for the shipped one, False for none.
+    (cleaning/_line_model.py): True for the shipped one (unless the config's
+    `clean.line_model` is false), False for none.
 
     Language and page type are not set here: they are annotations of the filter stage
     (`filters.annotate`, which `clean` runs)."""
@@ -150,7 +156,9 @@ def clean_lines(
         lines, removed = _guarded(tree, lines, removed, rules, url, prune, full)
     if tree is not None and html_drops_out is not None:
         html_drops_out += html_drops(tree, lines, prune)
-    judge = (load_judge() if line_judge is True else line_judge) if tree is None else None
+    if line_judge is True:
+        line_judge = load_judge() if book.line_model else None
+    judge = line_judge if tree is None else None
     verdict = judge(lines) if judge else None
     if verdict is not None and verdict.title is not None and not given.title:
         given = replace(given, title=verdict.title.plain)

@@ -190,6 +190,8 @@ class RuleBook:
     they win where both would act, and ours still apply after them.
     """
 
+    line_model: bool = True  # plain text also goes through the line classifier
+
     def __init__(self, files: list[LoadedFile]) -> None:
         self.files = files
         self.generic: list[LoadedFile] = []
