@@ -379,3 +379,21 @@ def test_the_collapse_guard_replaces_another_text_and_keeps_a_focused_one():
     assert verdict(_lines(*PARAS * 2), reference) == "keep"
     assert not suspect(_lines(*PARAS * 8))
     assert suspect(_lines(*PARAS * 8, links=0.9))  # mostly link text
+
+
+def test_a_page_that_opens_with_server_warnings_is_still_html():
+    warning = (
+        "<br />\n<b>Deprecated</b>:  Assigning the return value of new by reference is"
+        " deprecated in <b>/www/htdocs/wp-settings.php</b> on line <b>520</b><br />\n"
+    )
+    body = "".join(
+        f"<p>Paragraph {i} of the article says that the council met on Monday to vote on"
+        f" the new budget for the harbour and the library.</p>"
+        for i in range(6)
+    )
+    page = warning * 40 + (
+        "<!DOCTYPE html><html><head><title>Council votes</title></head><body><article>"
+        f"<h1>Council votes on the budget</h1>{body}</article></body></html>"
+    )
+    doc = clean(page.encode())
+    assert "<b>" not in doc.text and "Paragraph 3 of the article" in doc.text

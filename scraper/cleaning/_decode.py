@@ -55,6 +55,8 @@ _HTML_START = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)?<(?:!doctype\s+html|html|head|body|meta|title|div|p|article)\b",
     re.IGNORECASE | re.DOTALL,
 )
+_HTML_HEAD = 16384  # how far in the document tags of a page with a stray start may be
+_DOCUMENT_TAG = re.compile(rb"<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _SNIFF = 8192  # how far in a NUL means binary content
 _BINARY = "binary content (NUL bytes), not text or HTML"
@@ -62,13 +64,17 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def looks_like_html(data: str | bytes) -> bool:
-    """HTML starts with a tag (after a BOM, XML declaration or comments)."""
-    head = data[:2048]
+    """HTML starts with a tag (after a BOM, XML declaration or comments); or with a stray
+    tag before its document tags, as a page does that opens with a server's warning
+    (`<br />\n<b>Deprecated</b>: …` and then `<!DOCTYPE html>`)."""
+    head = data[:_HTML_HEAD]
     if isinstance(head, str):
         head = head.encode("utf-8", "ignore")
     for bom in _BOMS:
         head = head.removeprefix(bom)
-    return bool(_HTML_START.match(head))
+    if _HTML_START.match(head):
+        return True
+    return head.lstrip().startswith(b"<") and bool(_DOCUMENT_TAG.search(head))
 
 
 def _binary(data: str | bytes) -> bool:
