@@ -47,8 +47,10 @@ _CLOCK = (
 )
 # joining a date to its time: "at", "um", "à", "a las", "alle", "às", "om", "kl.", a comma
 _JOIN = r"(?:,|\s-|\s\|)?\s*(?:(?:at|um|à|a las|a la|alle|às|om|kl\.?|o|в)\s+)?"
-_TIME = rf"(?:{_JOIN}(?=\d{{1,2}}[:.h]\d\d|\d{{1,2}}\s*[ap]\.?m){_CLOCK})?"
-_TIME_FIRST = rf"(?:(?=\d{{1,2}}[:.h]\d\d|\d{{1,2}}\s*[ap]\.?m){_CLOCK},?\s+)?"
+# a clock starts here: hours with minutes or with am/pm (a bare number is a day or year)
+_CLOCK_AHEAD = r"(?=\d{1,2}[:.h]\d\d|\d{1,2}\s*[ap]\.?m)"
+_TIME = rf"(?:{_JOIN}{_CLOCK_AHEAD}{_CLOCK})?"
+_TIME_FIRST = rf"(?:{_CLOCK_AHEAD}{_CLOCK},?\s+)?"
 _FORMS = [
     rf"{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}",  # February 07, 2012
     # 7 February 2012, 7. Juni 2023, 7 de junio de 2023, 7 juin 2023, 7 giugno 2023

@@ -12,11 +12,11 @@ from lxml.html import HtmlElement
 from tld import get_fld
 
 from ..config import Config, default_config, load_config
-from ..models import Capture, Document, Removed, document_id
+from ..models import Capture, Document, document_id
 from ..rules.apply import apply_text_rules
 from ..rules.engine import ActiveRules, RuleBook, load_rulebook
 from ..rules.kinds import Found
-from ..rules.meta import Metadata, find_url, read_metadata, scan_date
+from ..rules.meta import Metadata, find_url, read_metadata, scan_date, take_line
 from ._author import markup_author
 from ._dates import date_from_url
 from ._decode import decode_text, looks_like_html, usable_input
@@ -162,10 +162,9 @@ def clean_lines(
     verdict = judge(lines) if judge else None
     if verdict is not None and verdict.title is not None and not given.title:
         given = replace(given, title=verdict.title.plain)
-        verdict.title.removed = ("meta.title", "title")
-        removed.append((verdict.title.n, Removed("meta.title", "title", verdict.title.plain)))
+        take_line(verdict.title, "title", "title", removed)
     meta, meta_removed = read_metadata(lines, rules, given)
-    if judge and verdict is not None:
+    if verdict is not None:
         meta_removed += judge.drop(lines, verdict)
     if meta.author is None and tree is not None:
         meta.author = markup_author(tree)  # after the text: the slowest metadata step

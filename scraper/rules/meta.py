@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..cleaning import Line
     from .engine import ActiveRules
 
-__all__ = ["MetaRules", "Metadata", "find_url", "read_metadata", "scan_date"]
+__all__ = ["MetaRules", "Metadata", "find_url", "read_metadata", "scan_date", "take_line"]
 
 _BARE_URL = re.compile(r"^<?(?P<url>https?://[^\s<>]+)>?$")
 _NOT_WORD = re.compile(r"[^\w\s]")
@@ -52,7 +52,8 @@ class Metadata:
     url: str | None = None
 
 
-def _take(line: Line, field: str, kind: str, out: Found) -> None:
+def take_line(line: Line, field: str, kind: str, out: Found) -> None:
+    """Take a metadata line out of the body, recorded as rule `meta.<field>`."""
     line.removed = (f"meta.{field}", kind)
     out.append((line.n, Removed(f"meta.{field}", kind, line.plain)))
 
@@ -69,19 +70,19 @@ def _title(kept: list[Line], given: str | None, out: Found) -> tuple[str | None,
             words = _words(line.plain)
             # "Title | Site" in <title> with "Title" as the page's heading counts too
             if words == wanted or (line.heading and len(words.split()) >= 3 and words in wanted):
-                _take(line, "title", "title", out)
+                take_line(line, "title", "title", out)
                 return given, i + 1
         return given, 0
     for i, line in enumerate(kept[:3]):
         if line.heading:
-            _take(line, "title", "title", out)
+            take_line(line, "title", "title", out)
             return line.plain, i + 1
     # one-word lines and list items above a headline are menus, a site name or a kicker ("Home",
     # "ENVIRONMENT"); with no headline after them, the first line is the title as before
     i = next((i for i, x in enumerate(kept[:_TITLE_SKIP]) if x.words >= 2 and not x.bulleted), None)
     for j in (i, 0):
         if j is not None and j < len(kept) and _headline(kept[j]):
-            _take(kept[j], "title", "title", out)
+            take_line(kept[j], "title", "title", out)
             return kept[j].plain, j + 1
     return None, 0
 
@@ -163,9 +164,9 @@ def read_metadata(
         if not line.kept:
             continue
         if author is None and (author := _author(line, rules)):
-            _take(line, "author", "meta", out)
+            take_line(line, "author", "meta", out)
         elif published is None and (published := _date(line, rules)):
-            _take(line, "date", "meta", out)
+            take_line(line, "date", "meta", out)
     url, url_lines = find_url(lines, rules)
     own = {u.rstrip("/") for u in (given.url, url) if u}
     url_lines += [
@@ -174,7 +175,7 @@ def read_metadata(
         if line.kept and line not in url_lines and line.plain.rstrip("/") in own
     ]
     for line in url_lines:  # a trailer's url, and any line that is only the page's own url
-        _take(line, "url", "meta", out)
+        take_line(line, "url", "meta", out)
     meta = Metadata(
         title=title,
         author=given.author or author,
