@@ -21,7 +21,10 @@ thresholds. Printed:
 
 Scores are `../shared/exemplars/score.py`'s (keep, drop, meta), computed by cleaning each
 dump with `scraper.cleaning.clean_lines` and the model under test. The shipped file holds
-two LightGBM models (line kept, line is the headline) and their thresholds, not any page's text.
+three LightGBM models (line kept; line kept, second pass over the first one's verdicts on the
+lines around; line is the headline) and their thresholds, not any page's text. The second
+pass learns from first-pass verdicts made out of fold, as it will meet them on new pages.
+`--no-stack` trains the first pass alone, to see what the second adds.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from extraction import held_back
 
 from scraper import InputError
 from scraper.cleaning import clean_lines, rulebook_for
-from scraper.cleaning._line_features import FEATURE_NAMES
+from scraper.cleaning._line_features import FEATURE_NAMES, STACK_NAMES, stacked_features
 from scraper.cleaning._line_model import MODEL_FILE, LineJudge, LineVerdict
 from scraper.config import default_config
 
@@ -61,7 +64,7 @@ PARAMS = {
     "verbose": -1,
     "deterministic": True,
 }
-ROUNDS = {"keep": 150, "title": 75}
+ROUNDS = {"keep": 150, "stack": 150, "title": 75}
 KEEP_FLOOR = 0.975  # the keep threshold is the strictest one that keeps this much
 
 
@@ -94,12 +97,12 @@ def _held_back(name: str) -> bool:
 
 
 class Data:
-    """Every dump: its bytes, gold, and the features and labels of its judged lines."""
+    """Every dump: its bytes, gold, and the features and labels of its judged lines; then
+    (`add_rendered`) rendered pages that train the keep models and are never scored."""
 
     def __init__(self, shared: Path) -> None:
         folder = shared / "bench" / "scrapinghub-textdump"
         self.book = rulebook_for(default_config())
-        self.extra: tuple[np.ndarray, np.ndarray] | None = None
         self.docs = []
         for row in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines():
             gold = json.loads(row)
@@ -108,18 +111,24 @@ class Data:
             clean_lines(self.book, data, line_judge=recorder)
             labels = {x["n"]: x["label"].split(":")[0] for x in gold["lines"]}
             label = [labels.get(n, "drop") for n in recorder.numbers]
-            self.docs.append(dict(gold=gold, data=data, x=recorder.rows, label=label))
+            keep = [{"keep": 1.0, "drop": 0.0}.get(x, np.nan) for x in label]
+            title = [float(x == "title") for x in label]
+            self.docs.append(
+                dict(gold=gold, data=data, x=recorder.rows, keep=np.asarray(keep), title=title)
+            )
+        self.scored = list(range(len(self.docs)))
+        self.extra: list[int] = []
+
+    def add_rendered(self, docs: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        start = len(self.docs)
+        self.docs += [dict(x=x, keep=y) for x, y in docs]
+        self.extra = list(range(start, len(self.docs)))
 
     def matrix(self, idx: list[int], target: str) -> tuple[np.ndarray, np.ndarray]:
-        xs, ys = [], []
-        for i in idx:
-            doc = self.docs[i]
-            for row, label in zip(doc["x"], doc["label"], strict=True):
-                if target == "keep" and label not in ("keep", "drop"):
-                    continue
-                xs.append(row)
-                ys.append(float(label == target))
-        return np.asarray(xs), np.asarray(ys)
+        xs = np.vstack([self.docs[i]["x"] for i in idx])
+        ys = np.concatenate([np.asarray(self.docs[i][target], dtype=float) for i in idx])
+        labelled = ~np.isnan(ys)
+        return xs[labelled], ys[labelled]
 
 
 def render(page: bytes) -> str:
@@ -154,12 +163,13 @@ def _snippet_label(line: str, keep: list[str], drop: list[str]) -> float | None:
     return None
 
 
-def rendered(shared: Path, book) -> tuple[np.ndarray, np.ndarray]:
-    """Features and keep labels of the trafilatura-eval pages outside its held-back third,
-    rendered as dumps and labelled by their with/without snippets (other publishers and
-    languages than the text dumps: training data only, never scored here)."""
+def rendered(shared: Path, book) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Features and keep labels (nan: the snippets say nothing) of the trafilatura-eval
+    pages outside its held-back third, rendered as dumps and labelled by their
+    with/without snippets (other publishers and languages than the text dumps: training
+    data only, never scored here)."""
     folder = shared / "bench" / "trafilatura-eval"
-    xs, ys = [], []
+    docs = []
     for row in (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines():
         truth = json.loads(row)
         if held_back(truth["id"]):
@@ -176,14 +186,13 @@ def rendered(shared: Path, book) -> tuple[np.ndarray, np.ndarray]:
             clean_lines(book, text, line_judge=recorder)
         except InputError:
             continue
-        if recorder.rows is None:
+        if recorder.rows is None or not len(recorder.rows):
             continue
-        for x, line in zip(recorder.rows, recorder.texts, strict=True):
-            label = _snippet_label(line, keep, drop)
-            if label is not None:
-                xs.append(x)
-                ys.append(label)
-    return np.asarray(xs), np.asarray(ys)
+        labels = [_snippet_label(line, keep, drop) for line in recorder.texts]
+        y = np.asarray([np.nan if v is None else v for v in labels])
+        if not np.isnan(y).all():
+            docs.append((recorder.rows, y))
+    return docs
 
 
 def _fit(x: np.ndarray, y: np.ndarray, rounds: int) -> lightgbm.Booster:
@@ -194,11 +203,29 @@ def train_title(data: Data, idx: list[int]) -> lightgbm.Booster:
     return _fit(*data.matrix(idx, "title"), ROUNDS["title"])
 
 
-def train_keep(data: Data, idx: list[int]) -> lightgbm.Booster:
-    x, y = data.matrix(idx, "keep")
-    if data.extra is not None:
-        x, y = np.vstack([x, data.extra[0]]), np.concatenate([y, data.extra[1]])
-    return _fit(x, y, ROUNDS["keep"])
+def first_pass_oof(data: Data, pool: list[int]) -> dict[int, np.ndarray]:
+    """The first model's keep probabilities for every document of the pool, each from a
+    model that did not see it: what the second pass learns from must look like what it
+    will be shown."""
+    p = {}
+    for fold in folds(pool):
+        model = _fit(*data.matrix([i for i in pool if i not in fold], "keep"), ROUNDS["keep"])
+        for i in fold:
+            p[i] = model.predict(data.docs[i]["x"])
+    return p
+
+
+def train_keep(data: Data, idx: list[int], stack: bool = True) -> tuple:
+    """The first-pass keep model and, with `stack`, the second pass over its verdicts."""
+    pool = idx + data.extra
+    first = _fit(*data.matrix(pool, "keep"), ROUNDS["keep"])
+    if not stack:
+        return first, None
+    p = first_pass_oof(data, pool)
+    xs = np.vstack([stacked_features(data.docs[i]["x"], p[i]) for i in pool])
+    ys = np.concatenate([data.docs[i]["keep"] for i in pool])
+    labelled = ~np.isnan(ys)
+    return first, _fit(xs[labelled], ys[labelled], ROUNDS["stack"])
 
 
 def score(data: Data, score_mod, judges: dict[int, LineJudge]) -> dict[str, float]:
@@ -224,24 +251,27 @@ def folds(idx: list[int], k: int = 5) -> list[list[int]]:
     return [ordered[j::k] for j in range(k)]
 
 
-def out_of_fold(data: Data, idx: list[int]) -> dict[int, tuple]:
-    """For each dump, the two models trained without its fold."""
+def train(data: Data, idx: list[int], stack: bool) -> tuple:
+    """(first keep model, second pass or None, title model) trained on these dumps."""
+    return (*train_keep(data, idx, stack), train_title(data, idx))
+
+
+def out_of_fold(data: Data, idx: list[int], stack: bool) -> dict[int, tuple]:
+    """For each dump, the models trained without its fold."""
     models = {}
     for fold in folds(idx):
-        rest = [i for i in idx if i not in fold]
-        pair = (train_keep(data, rest), train_title(data, rest))
-        models.update(dict.fromkeys(fold, pair))
+        models.update(dict.fromkeys(fold, train(data, [i for i in idx if i not in fold], stack)))
     return models
 
 
 def judges(models: dict[int, tuple], keep_t: float, title_t: float) -> dict[int, LineJudge]:
-    return {i: LineJudge(k, keep_t, t, title_t) for i, (k, t) in models.items()}
+    return {i: LineJudge(k, keep_t, t, title_t, s) for i, (k, s, t) in models.items()}
 
 
 def choose(data: Data, score_mod, models: dict[int, tuple]) -> tuple[float, float]:
     """The keep threshold that drops most while keeping KEEP_FLOOR, then the title one."""
     keep_t = 0.0
-    for t in (0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.5):
+    for t in (0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.12, 0.15, 0.2):
         if score(data, score_mod, judges(models, t, 1.1))["keep"] >= KEEP_FLOOR:
             keep_t = float(t)
     best = max(
@@ -268,36 +298,39 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also train on trafilatura-eval pages rendered as dumps (needs inscriptis)",
     )
+    ap.add_argument(
+        "--no-stack", action="store_true", help="one pass only (to see what the second adds)"
+    )
     args = ap.parse_args(argv)
+    stack = not args.no_stack
     score_mod = _score_module(args.shared)
     data = Data(args.shared)
     if args.rendered:
-        data.extra = rendered(args.shared, data.book)
-        print(
-            f"rendered pages: {len(data.extra[1])} labelled lines, {data.extra[1].mean():.2f} kept"
-        )
-    every = list(range(len(data.docs)))
+        data.add_rendered(rendered(args.shared, data.book))
+        _, y = data.matrix(data.extra, "keep")
+        print(f"rendered pages: {len(data.extra)}, {len(y)} labelled lines, {y.mean():.2f} kept")
+    every = data.scored
     held = [i for i in every if _held_back(data.docs[i]["gold"]["file"])]
     tuned = [i for i in every if i not in held]
 
-    cv = out_of_fold(data, tuned)
+    cv = out_of_fold(data, tuned, stack)
     keep_t, title_t = choose(data, score_mod, cv)
     print(f"thresholds: keep {keep_t}  title {title_t}")
     show("cv", score(data, score_mod, judges(cv, keep_t, title_t)), len(tuned))
     if args.tune:
         return 0
-    pair = (train_keep(data, tuned), train_title(data, tuned))
+    models = train(data, tuned, stack)
     show(
         "held-back",
-        score(data, score_mod, judges(dict.fromkeys(held, pair), keep_t, title_t)),
+        score(data, score_mod, judges(dict.fromkeys(held, models), keep_t, title_t)),
         len(held),
     )
     show(
         "full",
-        score(data, score_mod, judges(out_of_fold(data, every), keep_t, title_t)),
+        score(data, score_mod, judges(out_of_fold(data, every, stack), keep_t, title_t)),
         len(every),
     )
-    final = (train_keep(data, every), train_title(data, every))
+    final = train(data, every, stack)
     show(
         "in-sample",
         score(data, score_mod, judges(dict.fromkeys(every, final), keep_t, title_t)),
@@ -308,8 +341,10 @@ def main(argv: list[str] | None = None) -> int:
             "features": FEATURE_NAMES,
             "trained_on": "scrapinghub-textdump (170 public dumps); bench/train_line_model.py",
             "keep": {"threshold": keep_t, "model": final[0].model_to_string()},
-            "title": {"threshold": title_t, "model": final[1].model_to_string()},
+            "title": {"threshold": title_t, "model": final[2].model_to_string()},
         }
+        if final[1] is not None:
+            blob["stack"] = {"features": STACK_NAMES, "model": final[1].model_to_string()}
         MODEL_FILE.write_text(json.dumps(blob), encoding="utf-8")
         print(f"wrote {MODEL_FILE} ({MODEL_FILE.stat().st_size // 1024} KiB)")
     return 0

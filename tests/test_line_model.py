@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from scraper.cleaning import clean_lines, rulebook_for
@@ -122,3 +123,32 @@ def test_config_can_switch_the_model_off(tmp_path):
     doc, _ = clean_lines(off, PAGE.encode())
     assert set(MENU) <= set(doc.text.splitlines())
     assert rulebook_for(Config()).line_model  # the shared, cached book is untouched
+
+
+class _Always:
+    """A model that thinks every line is article text."""
+
+    def predict(self, x, **_):
+        return [1.0] * len(x)
+
+
+def test_the_second_pass_decides_and_reads_the_first_ones_verdicts_around(book):
+    from scraper.cleaning._line_features import STACK_NAMES, stacked_features
+    from scraper.cleaning._line_model import LineJudge
+
+    # the first pass keeps everything; the second pass's word is the one that counts
+    doc, _ = clean_lines(book, PAGE.encode(), line_judge=LineJudge(_Always(), 0.5, _Never(), 0.5))
+    assert not any(r.rule == "line-model" for r in doc.removed)
+    judge = LineJudge(_Always(), 0.5, _Never(), 0.5, stack_model=_Never())
+    doc, _ = clean_lines(book, PAGE.encode(), line_judge=judge)
+    assert {r.text for r in doc.removed if r.rule == "line-model"} >= set(MENU)
+    assert load_judge().stack_model is not None  # the shipped file has one
+
+    p = [0.1, 0.9, 0.8, 0.2]
+    x = line_features(split_lines("a\nb\nc\nd"), frozenset())
+    rows = stacked_features(x, np.asarray(p))
+    at = {name: rows[:, len(FEATURE_NAMES) + i] for i, name in enumerate(STACK_NAMES)}
+    assert list(at["p@-1"]) == pytest.approx([-1.0, 0.1, 0.9, 0.8])
+    assert list(at["before_first_sure"]) == [1.0, 0.0, 0.0, 0.0]
+    assert list(at["after_last_sure"]) == [0.0, 0.0, 0.0, 1.0]
+    assert list(at["p_max_above"]) == pytest.approx([0.0, 0.1, 0.9, 0.9])

@@ -156,9 +156,9 @@ def clean_lines(
         lines, removed = _guarded(tree, lines, removed, rules, url, prune, full)
     if tree is not None and html_drops_out is not None:
         html_drops_out += html_drops(tree, lines, prune)
-    if line_judge is True:
-        line_judge = load_judge() if book.line_model else None
-    judge = line_judge if tree is None else None
+    judge = None
+    if tree is None:  # the classifier reads plain text only; markup has its own guards
+        judge = (load_judge() if book.line_model else None) if line_judge is True else line_judge
     verdict = judge(lines) if judge else None
     if verdict is not None and verdict.title is not None and not given.title:
         given = replace(given, title=verdict.title.plain)

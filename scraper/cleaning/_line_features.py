@@ -19,7 +19,7 @@ import numpy as np
 
 from ._lines import Line
 
-__all__ = ["FEATURE_NAMES", "line_features"]
+__all__ = ["FEATURE_NAMES", "STACK_NAMES", "line_features", "stacked_features"]
 
 _WORD = re.compile(r"[^\W\d_]+")
 _ENDS_SENTENCE = tuple('.!?…"”’»)')
@@ -200,3 +200,93 @@ def line_features(lines: list[Line], stop: frozenset[str]) -> np.ndarray:
             near[:-d] = context[d:]
         shifted.append(near)
     return np.hstack([mine, np.asarray(rows, dtype=np.float32), *shifted])
+
+
+# The second pass: what the first model thought of the lines around (article text comes in
+# runs, and a comment thread or a link list is a run of its own), as a CRF would use the
+# neighbours' labels. Computed over the lines the rules left, in order.
+_P_OFFSETS = (-3, -2, -1, 1, 2, 3)
+_SURE = 0.5
+STACK_NAMES: list[str] = [
+    "p",
+    *(f"p@{d:+d}" for d in _P_OFFSETS),
+    "p_mean3",
+    "p_mean8",
+    "p_max_above",
+    "p_max_below",
+    "sure_share_above",
+    "sure_share_below",
+    "lines_to_sure_above",
+    "lines_to_sure_below",
+    "before_first_sure",
+    "after_last_sure",
+    "sure_chars_above",
+    "sure_chars_below",
+    "dated_share8",
+    "talk_above",
+]
+
+
+def _window_mean(v: np.ndarray, r: int) -> np.ndarray:
+    """Mean of v over the r lines either side, the line itself left out."""
+    c = np.concatenate([[0.0], np.cumsum(v)])
+    idx = np.arange(len(v))
+    lo, hi = np.maximum(idx - r, 0), np.minimum(idx + r + 1, len(v))
+    count = hi - lo - 1
+    return np.where(count > 0, (c[hi] - c[lo] - v) / np.maximum(count, 1), -1.0)
+
+
+def stacked_features(x: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """FEATURE_NAMES + STACK_NAMES rows: the first-pass rows `x` of the judged lines with
+    the first model's keep probabilities `p` around each."""
+    m = len(p)
+    if not m:
+        return np.zeros((0, len(FEATURE_NAMES) + len(STACK_NAMES)), dtype=np.float32)
+    p = np.asarray(p, dtype=np.float64)
+    cols: list[np.ndarray] = [p]
+    for d in _P_OFFSETS:
+        near = np.full(m, -1.0)
+        if d < 0:
+            near[-d:] = p[:d]
+        else:
+            near[:-d] = p[d:]
+        cols.append(near)
+    cols += [_window_mean(p, 3), _window_mean(p, 8)]
+    above = np.concatenate([[0.0], np.maximum.accumulate(p)[:-1]])
+    below = np.concatenate([np.maximum.accumulate(p[::-1])[::-1][1:], [0.0]])
+    sure = (p >= _SURE).astype(np.float64)
+    n_above = np.arange(m)
+    n_below = m - 1 - n_above
+    sure_above = np.concatenate([[0.0], np.cumsum(sure)[:-1]])
+    sure_below = sure.sum() - sure_above - sure
+    idx = np.arange(m)
+    sure_at = np.flatnonzero(sure)
+    if len(sure_at):
+        prev = np.searchsorted(sure_at, idx, side="left") - 1
+        nxt = np.searchsorted(sure_at, idx, side="right")
+        to_above = np.where(prev >= 0, idx - sure_at[np.maximum(prev, 0)], m)
+        to_below = np.where(nxt < len(sure_at), sure_at[np.minimum(nxt, len(sure_at) - 1)] - idx, m)
+        first, last = sure_at[0], sure_at[-1]
+    else:
+        to_above = to_below = np.full(m, m)
+        first, last = m, -1
+    chars = np.expm1(x[:, FEATURE_NAMES.index("log_chars")]) * sure
+    chars_above = np.concatenate([[0.0], np.cumsum(chars)[:-1]])
+    chars_below = chars.sum() - chars_above - chars
+    dated = np.maximum(x[:, FEATURE_NAMES.index("time")], x[:, FEATURE_NAMES.index("date")])
+    talk = (x[:, FEATURE_NAMES.index("cue_talk")] > 0).astype(np.float64)
+    cols += [
+        above,
+        below,
+        sure_above / np.maximum(n_above, 1),
+        sure_below / np.maximum(n_below, 1),
+        np.log1p(to_above),
+        np.log1p(to_below),
+        (idx < first).astype(np.float64),
+        (idx > last).astype(np.float64),
+        np.log1p(chars_above),
+        np.log1p(chars_below),
+        _window_mean(dated.astype(np.float64), 8),
+        np.log1p(np.concatenate([[0.0], np.cumsum(talk)[:-1]])),
+    ]
+    return np.hstack([x, np.column_stack(cols).astype(np.float32)])

@@ -4,8 +4,9 @@ which one is the headline, for publishers no rule file knows.
 Gradient-boosted tree models (LightGBM: small, fast on a CPU, and good with a few dozen
 numeric features of mixed scales, which is what `_line_features.py` gives) read the
 features of every line after the text rules ran (its neighbours' features among them, as
-article text comes in runs): one model judges each line, another picks the headline.
-`line_model.json`, beside this module, holds both with their thresholds;
+article text comes in runs): one model judges each line, a second pass judges it again
+knowing what the first said of the lines around (`stacked_features`), another picks the
+headline. `line_model.json`, beside this module, holds them with their thresholds;
 `bench/train_line_model.py` rebuilds it from public labelled dumps and says how it scores
 on publishers it did not see.
 
@@ -24,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ..models import Removed
-from ._line_features import FEATURE_NAMES, line_features
+from ._line_features import FEATURE_NAMES, STACK_NAMES, line_features, stacked_features
 from ._lines import Line
 
 __all__ = ["LineJudge", "LineVerdict", "MODEL_FILE", "load_judge"]
@@ -49,9 +50,15 @@ class LineJudge:
     """Both models with their thresholds; call it on a document's lines."""
 
     def __init__(
-        self, keep_model, keep_threshold: float, title_model, title_threshold: float
+        self,
+        keep_model,
+        keep_threshold: float,
+        title_model,
+        title_threshold: float,
+        stack_model=None,
     ) -> None:
         self.keep_model = keep_model
+        self.stack_model = stack_model
         self.keep_threshold = keep_threshold
         self.title_model = title_model
         self.title_threshold = title_threshold
@@ -70,6 +77,8 @@ class LineJudge:
             return LineVerdict([None] * len(lines))
         x = self.features(lines)[kept]
         p_keep = self.keep_model.predict(x, num_threads=1)
+        if self.stack_model is not None:  # second pass: the first one's verdicts around
+            p_keep = self.stack_model.predict(stacked_features(x, p_keep), num_threads=1)
         keep: list[float | None] = [None] * len(lines)
         for i, p in zip(kept, p_keep, strict=True):
             keep[i] = float(p)
@@ -124,9 +133,13 @@ def load_judge(path: Path = MODEL_FILE) -> LineJudge | None:
     data = json.loads(path.read_text(encoding="utf-8"))
     if data["features"] != FEATURE_NAMES:
         raise ValueError(f"{path}: built for other features; run bench/train_line_model.py")
+    stack = data.get("stack")
+    if stack and stack["features"] != STACK_NAMES:
+        raise ValueError(f"{path}: built for other features; run bench/train_line_model.py")
     return LineJudge(
         lightgbm.Booster(model_str=data["keep"]["model"]),
         data["keep"]["threshold"],
         lightgbm.Booster(model_str=data["title"]["model"]),
         data["title"]["threshold"],
+        lightgbm.Booster(model_str=stack["model"]) if stack else None,
     )
