@@ -106,7 +106,7 @@ def labelled(args, run: Run) -> None:
         print(f"  {split:8s} {scores(pairs)}")
     by_origin: dict[str, list] = defaultdict(list)
     for r, p in rows:
-        by_origin[r["origin"].split("@")[0]].append((r["page_type"], p))
+        by_origin[r["origin"].split(":")[0].split("@")[0]].append((r["page_type"], p))
     for origin, pairs in sorted(by_origin.items()):
         print(f"  {origin:32s} {scores(pairs)}")
     confusion = Counter((r["page_type"], p.split(":")[0]) for r, p in rows)

@@ -383,6 +383,31 @@ def ev(**kw) -> PageEvidence:
             "https://x.com/topics/politics/senate-passes-the-budget-bill",
             "article",
         ),
+        # a section's front: its teasers run together into long "prose", and it says
+        # og:type article of itself, yet it is a directory of short names, website or boxes
+        (ev(longest_prose=800, og_type="website", lines=20), "https://x.de/news/welt/", "listing"),
+        (ev(longest_prose=700, lines=1, headline_links=30), "https://x.com/cars", "listing"),
+        (
+            ev(longest_prose=500, og_type="article", article_tags=40, lines=20),
+            "https://x.com/tech.html",
+            "listing",
+        ),
+        (ev(longest_prose=900, lines=1), "https://x.com/section/money", "listing"),
+        # ... unless the page's JSON-LD calls it a story, or it is one long text alone
+        (
+            ev(longest_prose=800, schema_types=("NewsArticle",), article_tags=12, lines=20),
+            "https://x.com/short-name",
+            "article",
+        ),
+        (ev(longest_prose=800, og_type="article", lines=14), "https://blog.x.com/hello", "article"),
+        # og:type article over a page of 150 boxes and 30 words: not a story
+        (
+            ev(og_type="article", article_tags=150, headline_links=150, longest_prose=30),
+            "https://x.com/person/personalities.html",
+            "listing",
+        ),
+        (ev(longest_prose=3000, lines=80), "https://x.de/datenschutzerklaerung-4860.html", "other"),
+        (ev(longest_prose=300, lines=20), "https://x.com/privacy-policy/", "other"),
     ],
 )
 def test_page_type_from_markup_url_and_shape(evidence, url, expected):

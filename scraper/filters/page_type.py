@@ -82,7 +82,14 @@ _OTHER_WORDS = frozenset(
     "thread threads showthread.php viewtopic.php viewforum.php wiki recipes recipe rezepte "
     "rezept recettes recetas ricette qa questions question answers player photo photos "
     "gallery galleries video videos calendar events event comments doi user users member "
-    "members profile".split()
+    "members profile podcast podcasts episode episodes pictures slideshow slideshows "
+    "bildergalerie fotostrecke".split()
+)
+# a legal page's name, however long the rest of it is
+_LEGAL_NAME = re.compile(
+    r"^(?:datenschutzerkl|impressum|nutzungsbedingungen|privacy-(?:policy|notice|statement)"
+    r"|terms-(?:of|and)-|cookie-(?:policy|notice)|mentions-legales|aviso-legal"
+    r"|datenschutz(?:-[a-z]+)?$)"
 )
 _PAGE_NUMBER = re.compile(r"^(?:page|seite|pagina|p)?[-_]?\d{1,4}$", re.IGNORECASE)
 _LISTING_QUERY = re.compile(
@@ -112,6 +119,7 @@ LONG_PROSE = 150  # words in a run of prose that make a page an article, whateve
 SHORT_PROSE = 60  # a listing's teasers are shorter than this
 TEASERS = 4  # headline links each followed by a teaser: a listing from this many
 HEADLINE_LINKS = 10  # headings holding a link in the whole page: a listing's front
+ARTICLE_BOXES = 5  # <article> elements: one story each, on a section's front
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,15 +171,32 @@ def _url_kind(url: str | None) -> tuple[str | None, str]:
     story = dated or any(_slug_like(seg) for seg in segments[:-1])
     if _EXTENSION.sub("", last) in _SECTION_ROOTS and not story:
         return "listing", f"url path {path!r} is a section's front page"
+    if _LEGAL_NAME.match(_EXTENSION.sub("", last)):
+        return "other", f"url path {path!r} names a legal page"
     if any(seg in _OTHER_WORDS or _EXTENSION.sub("", seg) in _OTHER_WORDS for seg in segments):
         if not _slug_like(last) or _EXTENSION.sub("", last) in _OTHER_WORDS:
             return "other", f"url path {path!r} is a site, shop, forum or reference page"
         return "other?", f"url path {path!r} is under a site, shop, forum or reference section"
     if dated or _slug_like(last):
         return "article", f"url path {path[:60]!r} has a date or a headline slug"
-    if len(segments) == 1 and _words_in(last) <= 2 and not any(c.isdigit() for c in last):
+    short = all(_words_in(seg) <= 2 for seg in segments) and not any(c.isdigit() for c in path)
+    if short and not query and (len(segments) == 1 or path.endswith("/")):
         return "section", f"url path {path!r} looks like a section"
     return None, ""
+
+
+def _front_signs(ev: PageEvidence) -> list[str]:
+    """What makes a page at a section's url that section's front page."""
+    signs = []
+    if ev.og_type == "website":
+        signs.append("og:type website")
+    if ev.article_tags >= ARTICLE_BOXES:
+        signs.append(f"{ev.article_tags} <article> boxes")
+    if ev.headline_links >= HEADLINE_LINKS or ev.teaser_blocks >= TEASERS:
+        signs.append("linked headlines or teasers")
+    if ev.html and ev.lines <= 2:
+        signs.append(f"text in {ev.lines} line(s): teasers run together")
+    return signs
 
 
 def classify(
@@ -220,17 +245,22 @@ def classify(
     if ev.html and ev.media and prose < MEDIA_PROSE and not listing_shape:
         why.append(f"{ev.media} video/audio players and little text around them")
         return Verdict("other", tuple(why))
-    if kind == "listing?":
-        article = (prose >= LONG_PROSE or markup_article) and not listing_shape
-        return Verdict("article" if article else "listing", tuple(why))
+    ld_article = bool(types & ARTICLE_TYPES)
+    if kind in {"section", "listing?"} and not ld_article:
+        # a section's url: an article only with long prose and nothing of a front page
+        # (og:type website, many <article> boxes or linked headlines, a text that came
+        # out as one or two lines: teasers run together)
+        fronts = _front_signs(ev)
+        why += fronts
+        if fronts or prose < LONG_PROSE:
+            return Verdict("listing", tuple(why))
+        return Verdict("article", tuple(why))
     if markup_other and not (types & NEWS_TYPES):
         return Verdict("other", tuple(why))
     if kind == "other?" and not markup_article:
         return Verdict("other", tuple(why))
-    if kind == "section" and not markup_article and prose < LONG_PROSE:
-        return Verdict("listing", tuple(why))
     if markup_article:
-        if listing_shape and teasers >= 2 * TEASERS and prose < SHORT_PROSE:
+        if listing_shape and prose < SHORT_PROSE:
             return Verdict("listing", tuple(why))
         return Verdict("article", tuple(why))
     if prose >= LONG_PROSE:
