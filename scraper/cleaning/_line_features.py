@@ -191,15 +191,18 @@ def line_features(lines: list[Line], stop: frozenset[str]) -> np.ndarray:
         seen.add(key)
     mine = np.asarray(own, dtype=np.float32)
     context = np.column_stack([mine[:, _CONTEXT_INDEX], np.asarray(removed, dtype=np.float32)])
-    shifted = []
-    for d in _OFFSETS:  # the row of the line d away, or -1 past either end
-        near = np.full_like(context, -1.0)
-        if d < 0:
-            near[-d:] = context[:d]
-        else:
-            near[:-d] = context[d:]
-        shifted.append(near)
+    shifted = [_shifted(context, d) for d in _OFFSETS]
     return np.hstack([mine, np.asarray(rows, dtype=np.float32), *shifted])
+
+
+def _shifted(values: np.ndarray, d: int) -> np.ndarray:
+    """Row i holds the value of row i + d, or -1 past either end."""
+    near = np.full_like(values, -1.0)
+    if d < 0:
+        near[-d:] = values[:d]
+    elif d > 0:
+        near[:-d] = values[d:]
+    return near
 
 
 # The second pass: what the first model thought of the lines around (article text comes in
@@ -243,14 +246,7 @@ def stacked_features(x: np.ndarray, p: np.ndarray) -> np.ndarray:
     if not m:
         return np.zeros((0, len(FEATURE_NAMES) + len(STACK_NAMES)), dtype=np.float32)
     p = np.asarray(p, dtype=np.float64)
-    cols: list[np.ndarray] = [p]
-    for d in _P_OFFSETS:
-        near = np.full(m, -1.0)
-        if d < 0:
-            near[-d:] = p[:d]
-        else:
-            near[:-d] = p[d:]
-        cols.append(near)
+    cols: list[np.ndarray] = [p, *(_shifted(p, d) for d in _P_OFFSETS)]
     cols += [_window_mean(p, 3), _window_mean(p, 8)]
     above = np.concatenate([[0.0], np.maximum.accumulate(p)[:-1]])
     below = np.concatenate([np.maximum.accumulate(p[::-1])[::-1][1:], [0.0]])
