@@ -119,7 +119,8 @@ LONG_PROSE = 150  # words in a run of prose that make a page an article, whateve
 SHORT_PROSE = 60  # a listing's teasers are shorter than this
 TEASERS = 4  # headline links each followed by a teaser: a listing from this many
 HEADLINE_LINKS = 10  # headings holding a link in the whole page: a listing's front
-ARTICLE_BOXES = 5  # <article> elements: one story each, on a section's front
+FRONT_BOXES = 20  # <article> elements or linked headings: a section's front, not the
+# related stories around one article (those come to a dozen or so)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,9 +191,9 @@ def _front_signs(ev: PageEvidence) -> list[str]:
     signs = []
     if ev.og_type == "website":
         signs.append("og:type website")
-    if ev.article_tags >= ARTICLE_BOXES:
+    if ev.article_tags >= FRONT_BOXES:
         signs.append(f"{ev.article_tags} <article> boxes")
-    if ev.headline_links >= HEADLINE_LINKS or ev.teaser_blocks >= TEASERS:
+    if ev.headline_links >= FRONT_BOXES or ev.teaser_blocks >= TEASERS:
         signs.append("linked headlines or teasers")
     if ev.html and ev.lines <= 2:
         signs.append(f"text in {ev.lines} line(s): teasers run together")
@@ -260,7 +261,7 @@ def classify(
     if kind == "other?" and not markup_article:
         return Verdict("other", tuple(why))
     if markup_article:
-        if listing_shape and prose < SHORT_PROSE:
+        if listing_shape and prose < SHORT_PROSE and (teasers >= 2 * TEASERS or kind is None):
             return Verdict("listing", tuple(why))
         return Verdict("article", tuple(why))
     if prose >= LONG_PROSE:
