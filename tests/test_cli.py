@@ -128,6 +128,9 @@ def interrupt(args, cwd: Path, ready) -> subprocess.CompletedProcess:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # a terminal's Ctrl-C reaches a program that has not ignored it; a test runner
+        # started in the background (`pytest &`) ignores SIGINT, and its children with it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.time() + 120
     while not ready() and proc.poll() is None and time.time() < deadline:
