@@ -328,3 +328,58 @@ def test_breadcrumbs_go_and_the_title_follows(trail):
     assert doc.title == TITLE
     assert doc.text.split("\n\n") == BODY
     assert any(r.kind == "navigation" for r in doc.removed)
+
+
+THREAD = [
+    "1. riverwatcher says:",
+    "November 19, 2019 at 6:34 am",
+    "This is the best summary of the talks I have read anywhere this week, thank you.",
+    "2. Maria K. says:",
+    "November 19, 2019 at 6:44 am",
+    "Nobody in the capital believes a word of what the negotiators said on Monday.",
+    "3. old_hand says:",
+    "November 19, 2019 at 7:02 am",
+    "Give it a month and they will be back in Geneva saying exactly the same things.",
+]
+THREAD_DE = [
+    "Peter Müller schreibt:",
+    "19. November 2019 um 06:34 Uhr",
+    "Ein sehr guter Überblick über die Gespräche, vielen Dank an die Redaktion dafür.",
+    "Antworten",
+    "Anna schreibt:",
+    "19. November 2019 um 07:10 Uhr",
+    "Daran glaubt in der Hauptstadt doch niemand mehr, das ist alles nur Theater.",
+    "Antworten",
+]
+
+
+MORE = [
+    "Aid agencies warned that food stocks in the besieged districts would run out within weeks.",
+    "A spokesman for the opposition delegation said it would not sign any deal that left the sieges in place.",
+]
+
+
+@pytest.mark.parametrize("thread", [THREAD, THREAD_DE], ids=["en", "de"])
+def test_a_comment_thread_under_the_article_goes_whole(thread):
+    text = "\n\n".join([TITLE, *BODY, *MORE, *thread])
+    doc = clean(text)
+    assert doc.text.split("\n\n") == BODY + MORE  # readers' sentences go with their marks
+    assert {r.rule for r in doc.removed if r.text in thread} == {"comment-thread"}
+    assert {r.kind for r in doc.removed if r.rule == "comment-thread"} == {"comments"}
+
+
+def test_a_dateline_or_two_quotes_are_not_a_thread():
+    said = [
+        "November 19, 2019 at 6:34 am",
+        BODY[0],
+        "The envoy said:",
+        "“We will stay as long as it takes.”",
+        "A rebel spokesman said:",
+        BODY[1],
+        BODY[2],
+    ]
+    doc = clean("\n\n".join([TITLE, *said]))
+    assert not any(r.rule == "comment-thread" for r in doc.removed)
+    # a thread with no article above it is not under one
+    doc = clean("\n\n".join([TITLE, *THREAD, *BODY]))
+    assert not any(r.rule == "comment-thread" for r in doc.removed)

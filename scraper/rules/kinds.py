@@ -2,8 +2,8 @@
 checked against), its section name in a rule file, and the function that applies it.
 
 `KINDS` lists them in the order they run (the phases): strip spans, cut trailers, drop
-blocks, drop lists, drop link lists, drop lines, drop keyword families, drop breadcrumbs,
-drop repeated lines. A new kind is a class here and an entry in `KINDS`; `TextRules`, the
+blocks, drop lists, drop link lists, drop lines, drop keyword families, drop comment
+threads, drop breadcrumbs, drop repeated lines. A new kind is a class here and an entry in `KINDS`; `TextRules`, the
 rule book and `apply_text_rules` take it from there.
 """
 
@@ -230,6 +230,29 @@ def _line_rules(lines: list[Line], named: Named, out: Found) -> None:
                     changed = True
 
 
+def _threads(lines: list[Line], named: Named, out: Found) -> None:
+    for name, rule in named:
+        marks = [
+            i
+            for i, line in enumerate(lines)
+            if line.words <= rule.mark_max_words and rule.marks.search(line.plain)
+        ]  # a mark a rule took already ("Reply") still signs a comment
+        clusters: list[list[int]] = []
+        for i in marks:
+            if clusters and i - clusters[-1][-1] <= rule.max_gap:
+                clusters[-1].append(i)
+            else:
+                clusters.append([i])
+        for cluster in clusters:
+            if len(cluster) < rule.min_marks:
+                continue
+            first, last = cluster[0], min(cluster[-1] + rule.tail, len(lines) - 1)
+            if sum(line.words for line in lines[:first] if line.kept) < rule.min_words_above:
+                continue  # no article above it: not a thread under one
+            for line in lines[first : last + 1]:
+                _drop(line, name, rule.kind, out)
+
+
 def _families(lines: list[Line], named: Named, out: Found) -> None:
     for name, rule in named:
         for line in lines:
@@ -415,6 +438,28 @@ class RepeatRule(RuleKind):
     name: str | None = None
 
 
+class ThreadRule(RuleKind):
+    """Drop a thread of readers' comments: the lines from the first of `min_marks` marks
+    that sign a comment ("name says:", "May 3, 2019 at 6:34 am", "2 days ago", "Rating:
+    12 Votes", "Reply"), each within `max_gap` lines of the next, through `tail` lines
+    after the last. The comments' own sentences lie between the marks and read like
+    article text, so no line rule or classifier can take them one by one; the marks, in a
+    run, can. A thread sits under an article, so it needs `min_words_above` of text above.
+    """
+
+    section: ClassVar[str] = "drop_threads"
+    apply: ClassVar[Phase] = staticmethod(_threads)
+
+    marks: Regex
+    kind: str = "comments"
+    name: str | None = None
+    min_marks: int = Field(3, ge=2)
+    max_gap: int = Field(6, ge=1, description="lines from one mark to the next")
+    tail: int = Field(3, ge=0, description="lines after the last mark: its comment")
+    mark_max_words: int = Field(12, ge=1)
+    min_words_above: int = Field(60, ge=0)
+
+
 class FamilyRule(RuleKind):
     """Drop a short line that holds a word of each of (at least `min_sets` of) its keyword
     sets: one rule for a donation appeal or a paywall meter reworded over the years,
@@ -444,6 +489,7 @@ KINDS: tuple[type[RuleKind], ...] = (
     LinkListRule,
     LineRule,
     FamilyRule,
+    ThreadRule,
     BreadcrumbRule,
     RepeatRule,
 )
