@@ -203,15 +203,18 @@ def train_title(data: Data, idx: list[int]) -> lightgbm.Booster:
     return _fit(*data.matrix(idx, "title"), ROUNDS["title"])
 
 
-def first_pass_oof(data: Data, pool: list[int]) -> dict[int, np.ndarray]:
-    """The first model's keep probabilities for every document of the pool, each from a
-    model that did not see it: what the second pass learns from must look like what it
-    will be shown."""
+def first_pass_oof(data: Data, pool: list[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """The first models' keep and headline probabilities for every document of the pool,
+    each from models that did not see it: what the second pass learns from must look like
+    what it will be shown."""
     p = {}
     for fold in folds(pool):
-        model = _fit(*data.matrix([i for i in pool if i not in fold], "keep"), ROUNDS["keep"])
+        rest = [i for i in pool if i not in fold]
+        keep = _fit(*data.matrix(rest, "keep"), ROUNDS["keep"])
+        title = train_title(data, [i for i in rest if "title" in data.docs[i]])
         for i in fold:
-            p[i] = model.predict(data.docs[i]["x"])
+            x = data.docs[i]["x"]
+            p[i] = (keep.predict(x), title.predict(x))
     return p
 
 
@@ -222,7 +225,7 @@ def train_keep(data: Data, idx: list[int], stack: bool = True) -> tuple:
     if not stack:
         return first, None
     p = first_pass_oof(data, pool)
-    xs = np.vstack([stacked_features(data.docs[i]["x"], p[i]) for i in pool])
+    xs = np.vstack([stacked_features(data.docs[i]["x"], *p[i]) for i in pool])
     ys = np.concatenate([data.docs[i]["keep"] for i in pool])
     labelled = ~np.isnan(ys)
     return first, _fit(xs[labelled], ys[labelled], ROUNDS["stack"])

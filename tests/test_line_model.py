@@ -146,9 +146,10 @@ def test_the_second_pass_decides_and_reads_the_first_ones_verdicts_around(book):
 
     p = [0.1, 0.9, 0.8, 0.2]
     x = line_features(split_lines("a\nb\nc\nd"), frozenset())
-    rows = stacked_features(x, np.asarray(p))
+    rows = stacked_features(x, np.asarray(p), np.asarray([0.0, 0.9, 0.1, 0.0]))
     at = {name: rows[:, len(FEATURE_NAMES) + i] for i, name in enumerate(STACK_NAMES)}
     assert list(at["p@-1"]) == pytest.approx([-1.0, 0.1, 0.9, 0.8])
     assert list(at["before_first_sure"]) == [1.0, 0.0, 0.0, 0.0]
     assert list(at["after_last_sure"]) == [0.0, 0.0, 0.0, 1.0]
     assert list(at["p_max_above"]) == pytest.approx([0.0, 0.1, 0.9, 0.9])
+    assert list(at["before_title"]) == [1.0, 0.0, 0.0, 0.0]  # above the likeliest headline

@@ -227,6 +227,10 @@ STACK_NAMES: list[str] = [
     "sure_chars_below",
     "dated_share8",
     "talk_above",
+    "p_title",
+    "title_sure",
+    "before_title",
+    "from_title",
 ]
 
 
@@ -239,9 +243,10 @@ def _window_mean(v: np.ndarray, r: int) -> np.ndarray:
     return np.where(count > 0, (c[hi] - c[lo] - v) / np.maximum(count, 1), -1.0)
 
 
-def stacked_features(x: np.ndarray, p: np.ndarray) -> np.ndarray:
+def stacked_features(x: np.ndarray, p: np.ndarray, p_title: np.ndarray) -> np.ndarray:
     """FEATURE_NAMES + STACK_NAMES rows: the first-pass rows `x` of the judged lines with
-    the first model's keep probabilities `p` around each."""
+    the first model's keep probabilities `p` around each, and where each line lies from
+    the likeliest headline (`p_title`: what comes above it is mostly menus)."""
     m = len(p)
     if not m:
         return np.zeros((0, len(FEATURE_NAMES) + len(STACK_NAMES)), dtype=np.float32)
@@ -284,5 +289,13 @@ def stacked_features(x: np.ndarray, p: np.ndarray) -> np.ndarray:
         np.log1p(chars_below),
         _window_mean(dated.astype(np.float64), 8),
         np.log1p(np.concatenate([[0.0], np.cumsum(talk)[:-1]])),
+    ]
+    p_title = np.asarray(p_title, dtype=np.float64)
+    top = int(np.argmax(p_title))
+    cols += [
+        p_title,
+        np.full(m, p_title[top]),
+        (idx < top).astype(np.float64),
+        np.sign(idx - top) * np.log1p(np.abs(idx - top)),
     ]
     return np.hstack([x, np.column_stack(cols).astype(np.float32)])

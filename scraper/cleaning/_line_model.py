@@ -77,8 +77,11 @@ class LineJudge:
             return LineVerdict([None] * len(lines))
         x = self.features(lines)[kept]
         p_keep = self.keep_model.predict(x, num_threads=1)
+        p_title = None
         if self.stack_model is not None:  # second pass: the first one's verdicts around
-            p_keep = self.stack_model.predict(stacked_features(x, p_keep), num_threads=1)
+            p_title = np.asarray(self.title_model.predict(x, num_threads=1))
+            rows2 = stacked_features(x, p_keep, p_title)
+            p_keep = self.stack_model.predict(rows2, num_threads=1)
         keep: list[float | None] = [None] * len(lines)
         for i, p in zip(kept, p_keep, strict=True):
             keep[i] = float(p)
@@ -95,7 +98,10 @@ class LineJudge:
         ]
         if not rows:
             return LineVerdict(keep)
-        p_title = self.title_model.predict(x[rows], num_threads=1)
+        if p_title is None:
+            p_title = np.asarray(self.title_model.predict(x[rows], num_threads=1))
+        else:
+            p_title = p_title[rows]
         best = int(np.argmax(p_title))
         title = lines[kept[rows[best]]] if p_title[best] >= self.title_threshold else None
         return LineVerdict(keep, title)
