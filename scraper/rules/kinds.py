@@ -3,8 +3,8 @@ checked against), its section name in a rule file, and the function that applies
 
 `KINDS` lists them in the order they run (the phases): strip spans, cut trailers, drop
 blocks, drop lists, drop link lists, drop lines, drop keyword families, drop comment
-threads, drop breadcrumbs, drop repeated lines. A new kind is a class here and an entry in `KINDS`; `TextRules`, the
-rule book and `apply_text_rules` take it from there.
+threads, drop breadcrumbs, drop repeated lines. A new kind is a class here and an entry
+in `KINDS`; `TextRules`, the rule book and `apply_text_rules` take it from there.
 """
 
 from __future__ import annotations
