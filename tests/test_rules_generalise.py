@@ -383,3 +383,10 @@ def test_a_dateline_or_two_quotes_are_not_a_thread():
     # a thread with no article above it is not under one
     doc = clean("\n\n".join([TITLE, *THREAD, *BODY]))
     assert not any(r.rule == "comment-thread" for r in doc.removed)
+    # a live blog's entries carry stamps too, but no reader's voice
+    live = [*BODY, *MORE]
+    for n, entry in enumerate(MORE + BODY, start=1):
+        live += [f"{n} hours ago", entry]
+    doc = clean("\n\n".join([TITLE, *live]))
+    assert not any(r.rule == "comment-thread" for r in doc.removed)
+    assert all(entry in doc.text for entry in MORE + BODY)

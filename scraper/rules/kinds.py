@@ -246,6 +246,8 @@ def _threads(lines: list[Line], named: Named, out: Found) -> None:
         for cluster in clusters:
             if len(cluster) < rule.min_marks:
                 continue
+            if rule.voices and not any(rule.voices.search(lines[i].plain) for i in cluster):
+                continue  # stamps alone: a live blog's entries or a list of stories
             first, last = cluster[0], min(cluster[-1] + rule.tail, len(lines) - 1)
             if sum(line.words for line in lines[:first] if line.kept) < rule.min_words_above:
                 continue  # no article above it: not a thread under one
@@ -444,13 +446,18 @@ class ThreadRule(RuleKind):
     12 Votes", "Reply"), each within `max_gap` lines of the next, through `tail` lines
     after the last. The comments' own sentences lie between the marks and read like
     article text, so no line rule or classifier can take them one by one; the marks, in a
-    run, can. A thread sits under an article, so it needs `min_words_above` of text above.
+    run, can. A thread sits under an article, so it needs `min_words_above` of text above;
+    and a live blog's entries are stamped too, so one mark must match `voices` ("says:",
+    "Reply", votes), which stamps do not.
     """
 
     section: ClassVar[str] = "drop_threads"
     apply: ClassVar[Phase] = staticmethod(_threads)
 
     marks: Regex
+    voices: Regex | None = Field(
+        None, description="one of the marks must also match this: a reader's voice, not a stamp"
+    )
     kind: str = "comments"
     name: str | None = None
     min_marks: int = Field(3, ge=2)
