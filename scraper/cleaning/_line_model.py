@@ -34,6 +34,7 @@ MODEL_FILE = Path(__file__).with_name("line_model.json")
 RULE = "line-model"
 TITLE_MAX_WORDS = 30
 SENTENCE_WORDS = 6  # a line this long that ends a sentence is never the model's to take
+_DATED, _UPDATED = FEATURE_NAMES.index("date"), FEATURE_NAMES.index("cue_updated")
 _SENTENCE_ENDS = (".", "!", "?", '"', "”", "»")
 
 
@@ -95,6 +96,7 @@ class LineJudge:
             and 2 <= lines[i].words <= TITLE_MAX_WORDS
             and not lines[i].plain.endswith(".")
             and not lines[i].bulleted
+            and not (x[k, _DATED] and x[k, _UPDATED])  # "Published on 31/05/2012"
         ]
         if not rows:
             return LineVerdict(keep)
