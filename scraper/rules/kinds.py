@@ -232,13 +232,15 @@ def _line_rules(lines: list[Line], named: Named, out: Found) -> None:
 
 def _threads(lines: list[Line], named: Named, out: Found) -> None:
     for name, rule in named:
-        marks = [
-            i
-            for i, line in enumerate(lines)
-            if line.words <= rule.mark_max_words and rule.marks.search(line.plain)
-        ]  # a mark a rule took already ("Reply") still signs a comment
+        voices: dict[int, bool] = {}  # the marks: line index -> a voice (else a stamp)
+        for i, line in enumerate(lines):  # a mark a rule took already ("Reply") still counts
+            if line.words <= rule.mark_max_words:
+                if rule.voices.search(line.plain):
+                    voices[i] = True
+                elif rule.stamps and rule.stamps.search(line.plain):
+                    voices[i] = False
         clusters: list[list[int]] = []
-        for i in marks:
+        for i in voices:
             if clusters and i - clusters[-1][-1] <= rule.max_gap:
                 clusters[-1].append(i)
             else:
@@ -246,7 +248,7 @@ def _threads(lines: list[Line], named: Named, out: Found) -> None:
         for cluster in clusters:
             if len(cluster) < rule.min_marks:
                 continue
-            if rule.voices and not any(rule.voices.search(lines[i].plain) for i in cluster):
+            if not any(voices[i] for i in cluster):
                 continue  # stamps alone: a live blog's entries or a list of stories
             first, last = cluster[0], min(cluster[-1] + rule.tail, len(lines) - 1)
             if sum(line.words for line in lines[:first] if line.kept) < rule.min_words_above:
@@ -442,22 +444,20 @@ class RepeatRule(RuleKind):
 
 class ThreadRule(RuleKind):
     """Drop a thread of readers' comments: the lines from the first of `min_marks` marks
-    that sign a comment ("name says:", "May 3, 2019 at 6:34 am", "2 days ago", "Rating:
-    12 Votes", "Reply"), each within `max_gap` lines of the next, through `tail` lines
-    after the last. The comments' own sentences lie between the marks and read like
-    article text, so no line rule or classifier can take them one by one; the marks, in a
-    run, can. A thread sits under an article, so it needs `min_words_above` of text above;
-    and a live blog's entries are stamped too, so one mark must match `voices` ("says:",
-    "Reply", votes), which stamps do not.
+    that sign a comment, each within `max_gap` lines of the next, through `tail` lines
+    after the last. A mark is a voice ("name says:", "May 3, 2019 at 6:34 am", "Rating: 12
+    Votes", "Reply") or a stamp ("2 days ago"). The comments' own sentences lie between the
+    marks and read like article text, so no line rule or classifier can take them one by
+    one; the marks, in a run, can. A thread sits under an article, so it needs
+    `min_words_above` of text above; and a live blog's entries are stamped too, so stamps
+    alone are not a thread: one mark must be a voice.
     """
 
     section: ClassVar[str] = "drop_threads"
     apply: ClassVar[Phase] = staticmethod(_threads)
 
-    marks: Regex
-    voices: Regex | None = Field(
-        None, description="one of the marks must also match this: a reader's voice, not a stamp"
-    )
+    voices: Regex = Field(description="a mark a reader's comment makes; a thread needs one")
+    stamps: Regex | None = Field(None, description="a mark that counts only beside a voice")
     kind: str = "comments"
     name: str | None = None
     min_marks: int = Field(3, ge=2)
