@@ -256,11 +256,9 @@ def stacked_features(x: np.ndarray, p: np.ndarray, p_title: np.ndarray) -> np.nd
     above = np.concatenate([[0.0], np.maximum.accumulate(p)[:-1]])
     below = np.concatenate([np.maximum.accumulate(p[::-1])[::-1][1:], [0.0]])
     sure = (p >= _SURE).astype(np.float64)
-    n_above = np.arange(m)
-    n_below = m - 1 - n_above
+    idx = np.arange(m)  # also the number of lines above each
     sure_above = np.concatenate([[0.0], np.cumsum(sure)[:-1]])
     sure_below = sure.sum() - sure_above - sure
-    idx = np.arange(m)
     sure_at = np.flatnonzero(sure)
     if len(sure_at):
         prev = np.searchsorted(sure_at, idx, side="left") - 1
@@ -279,8 +277,8 @@ def stacked_features(x: np.ndarray, p: np.ndarray, p_title: np.ndarray) -> np.nd
     cols += [
         above,
         below,
-        sure_above / np.maximum(n_above, 1),
-        sure_below / np.maximum(n_below, 1),
+        sure_above / np.maximum(idx, 1),
+        sure_below / np.maximum(m - 1 - idx, 1),
         np.log1p(to_above),
         np.log1p(to_below),
         (idx < first).astype(np.float64),

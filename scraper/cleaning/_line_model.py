@@ -139,10 +139,8 @@ def load_judge(path: Path = MODEL_FILE) -> LineJudge | None:
     import lightgbm
 
     data = json.loads(path.read_text(encoding="utf-8"))
-    if data["features"] != FEATURE_NAMES:
-        raise ValueError(f"{path}: built for other features; run bench/train_line_model.py")
     stack = data.get("stack")
-    if stack and stack["features"] != STACK_NAMES:
+    if data["features"] != FEATURE_NAMES or (stack and stack["features"] != STACK_NAMES):
         raise ValueError(f"{path}: built for other features; run bench/train_line_model.py")
     return LineJudge(
         lightgbm.Booster(model_str=data["keep"]["model"]),
