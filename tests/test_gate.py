@@ -408,6 +408,29 @@ def ev(**kw) -> PageEvidence:
         ),
         (ev(longest_prose=3000, lines=80), "https://x.de/datenschutzerklaerung-4860.html", "other"),
         (ev(longest_prose=300, lines=20), "https://x.com/privacy-policy/", "other"),
+        # galleries and players say og:type article like the stories beside them
+        (
+            ev(og_type="article", longest_prose=1100, lines=70),
+            "https://x.com/pictures/2018-tony-awards-highlights-winners/",
+            "other",
+        ),
+        (
+            ev(og_type="website", longest_prose=58, lines=6),
+            "https://x.com/news/av/world-48342229/what-life-is-like-for-the-people",
+            "other",
+        ),
+        (ev(og_type="article", longest_prose=58), "https://x.org/podcast/the-threat/", "other"),
+        # ... a player with a story's prose around it is a story, as is a NewsArticle
+        (
+            ev(og_type="article", longest_prose=600),
+            "https://x.com/video/2019/05/the-flood-reaches-the-city",
+            "article",
+        ),
+        (
+            ev(schema_types=("NewsArticle",), longest_prose=300),
+            "https://x.com/photos/2019/05/the-flood-reaches-the-city",
+            "article",
+        ),
     ],
 )
 def test_page_type_from_markup_url_and_shape(evidence, url, expected):

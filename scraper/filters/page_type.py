@@ -83,8 +83,15 @@ _OTHER_WORDS = frozenset(
     "rezept recettes recetas ricette qa questions question answers player photo photos "
     "gallery galleries video videos calendar events event comments doi user users member "
     "members profile podcast podcasts episode episodes pictures slideshow slideshows "
-    "bildergalerie fotostrecke".split()
+    "bildergalerie fotostrecke license licenses licence".split()
 )
+# a section of photo galleries: captions, however many, are not a story
+_GALLERY_WORDS = frozenset(
+    "gallery galleries pictures photos slideshow slideshows bildergalerie fotostrecke "
+    "fotogalerie photogallery".split()
+)
+# a section of players: a video or an episode, a story only with a story's prose around it
+_PLAYER_WORDS = frozenset("video videos av audio podcast podcasts episode episodes".split())
 # a legal page's name, however long the rest of it is
 _LEGAL_NAME = re.compile(
     r"^(?:datenschutzerkl|impressum|nutzungsbedingungen|privacy-(?:policy|notice|statement)"
@@ -186,6 +193,14 @@ def _url_kind(url: str | None) -> tuple[str | None, str]:
     return None, ""
 
 
+def _media_section(url: str | None) -> str:
+    """ "gallery" or "player" when a segment of the url's path names such a section."""
+    segments = {s for s in urlsplit(url or "").path.lower().split("/") if s}
+    if segments & _GALLERY_WORDS:
+        return "gallery"
+    return "player" if segments & _PLAYER_WORDS else ""
+
+
 def _front_signs(ev: PageEvidence) -> list[str]:
     """What makes a page at a section's url that section's front page."""
     signs = []
@@ -243,6 +258,11 @@ def classify(
         why.append(f"{ev.headline_links} headlines with links")
     if kind in {"home", "listing", "other"}:
         return Verdict(kind, tuple(why))
+    # a CMS marks its galleries and video pages og:type article like its stories
+    media = "" if types & NEWS_TYPES else _media_section(url)
+    if media == "gallery" or (media == "player" and prose < LONG_PROSE):
+        why.append(f"url path is under a {media} section and the page is not a story")
+        return Verdict("other", tuple(why))
     if ev.html and ev.media and prose < MEDIA_PROSE and not listing_shape:
         why.append(f"{ev.media} video/audio players and little text around them")
         return Verdict("other", tuple(why))
