@@ -24,6 +24,7 @@ from ..errors import RuleError
 from ..yamlfile import load_yaml, validate
 from .kinds import KINDS
 from .schema import HtmlRules, MetaRules, RuleFile
+from .signatures import Signature, hits
 
 __all__ = ["ActiveRules", "RuleBook", "ResolvedVersion", "load_rulebook", "packaged_rule_files"]
 
@@ -38,10 +39,12 @@ class ResolvedVersion:
     text: dict[str, list[tuple[str, Any]]]  # section -> [(rule name, rule)]
     html: HtmlRules
     meta: MetaRules
-    signatures: tuple[re.Pattern[str], ...] = ()  # this layout's own, compiled for whole texts
+    signatures: tuple[Signature, ...] = ()  # this layout's own
 
-    def signature_hits(self, text: str) -> int:
-        return sum(1 for p in self.signatures if p.search(text))
+    def signature_hits(self, text: str, folded: str | None = None) -> int:
+        if not self.signatures:
+            return 0
+        return hits(self.signatures, text, text.casefold() if folded is None else folded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +66,12 @@ class LoadedFile:
         layout, so the capture date decides when known, then the layout's signatures in
         the text, and only then `when`, the article's date (fundus-style: the first
         version whose valid_until is on or after it)."""
-        if captured is None and text:
-            hits = [(v.signature_hits(text), v) for v in self.versions.values()]
-            best = max((h for h, _ in hits), default=0)
+        if captured is None and text and any(v.signatures for v in self.versions.values()):
+            folded = text.casefold()
+            found = [(v.signature_hits(text, folded), v) for v in self.versions.values()]
+            best = max((h for h, _ in found), default=0)
             if best:
-                return next(v for h, v in hits if h == best)
+                return next(v for h, v in found if h == best)
         return self._dated(captured or when)
 
     def _dated(self, when: date | None) -> ResolvedVersion:
@@ -155,7 +159,7 @@ def _resolve(rf: RuleFile, stem: str, path: str) -> dict[str, ResolvedVersion]:
             )
         else:
             html = v.html
-        signatures = tuple(re.compile(p.pattern, p.flags | re.M) for p in v.recognise)
+        signatures = tuple(Signature.of(p) for p in v.recognise)
         out[v.id] = ResolvedVersion(rf.publisher, v.id, path, text, html, meta, signatures)
     return out
 
@@ -202,7 +206,7 @@ class RuleBook:
             else:
                 self.publishers.setdefault(f.rules.publisher, []).append(f)
         self._signatures = {  # compiled once: `publisher_for` runs several times a document
-            name: [re.compile(p.pattern, p.flags | re.M) for f in files for p in f.rules.recognise]
+            name: [Signature.of(p) for f in files for p in f.rules.recognise]
             for name, files in self.publishers.items()
         }
 
@@ -230,11 +234,12 @@ class RuleBook:
                 domains = [d for f in files for d in f.rules.domains]
                 if any(host == d or host.endswith("." + d) for d in domains):
                     return name
-        best, hits = None, 0
-        for name, patterns in self._signatures.items():
-            n = sum(1 for p in patterns if p.search(text))
-            if n > hits:
-                best, hits = name, n
+        best, most = None, 0
+        folded = text.casefold()
+        for name, signatures in self._signatures.items():
+            n = hits(signatures, text, folded)
+            if n > most:
+                best, most = name, n
         return best
 
     def select(
