@@ -5,6 +5,7 @@ records each removal, and is switched off by `line_judge=False`."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -153,3 +154,42 @@ def test_the_second_pass_decides_and_reads_the_first_ones_verdicts_around(book):
     assert list(at["after_last_sure"]) == [0.0, 0.0, 0.0, 1.0]
     assert list(at["p_max_above"]) == pytest.approx([0.0, 0.1, 0.9, 0.9])
     assert list(at["before_title"]) == [1.0, 0.0, 0.0, 0.0]  # above the likeliest headline
+
+
+def test_cues_bucketed_by_first_letter_count_as_one_plain_alternation_does():
+    # the cue pattern is built for speed; each group must still count what its words find
+    from scraper.cleaning import _line_features as features
+
+    plain = re.compile(
+        r"(?:\b|(?=©))(?:"
+        + "|".join(f"(?P<{name}>{rx})" for name, rx in features._CUES.items())
+        + ")"
+    )
+    lines = [
+        "Share this on Facebook, Twitter or by e-mail",
+        "By Jane Doe, staff writer | Updated 2 hours ago",
+        "© 2024 Example Media. All rights reserved. Privacy | Cookie policy",
+        "Photo: Reuters / Getty Images — watch the video in our gallery",
+        "Read more: related stories you may also like, most popular next",
+        "Subscribe to our newsletter and sign up for the app; log in to comment",
+        "Anzeige: Werbung unseres Partners, ein Deal mit Provision",
+        *BODY,
+    ]
+    for text in lines:
+        low = text.lower()
+        want = [0] * len(features._CUES)
+        for m in plain.finditer(low):
+            want[list(features._CUES).index(m.lastgroup)] += 1
+        got = [0] * len(features._CUES)
+        for m in features._CUE_RE.finditer(low):
+            got[features._CUE_OF[m.lastindex]] += 1
+        assert got == want, text
+        assert sum(got) or text in BODY
+
+
+def test_a_line_without_markup_is_plain_text_with_its_spaces_collapsed():
+    from scraper.cleaning import to_plain
+
+    assert to_plain("  a\tb\u00a0c   d \u2028") == "a b c d"
+    assert to_plain("zero\u200bwidth soft\u00adhyphen") == "zerowidth softhyphen"
+    assert to_plain("**bold**  [link](https://x.org)  #tag") == "bold link #tag"

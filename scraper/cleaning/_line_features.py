@@ -17,6 +17,7 @@ from collections import Counter
 
 import numpy as np
 
+from ..patterns import top_level_alternatives
 from ._lines import Line
 
 __all__ = ["FEATURE_NAMES", "STACK_NAMES", "line_features", "stacked_features"]
@@ -26,6 +27,7 @@ _ENDS_SENTENCE = tuple('.!?…"”’»)')
 _SEPARATORS = re.compile(r"[|·•/»›>]")
 _BULLET = re.compile(r"^\s*(?:[*•\-–—]|\d+[.)])\s+")
 _URLISH = re.compile(r"https?://|www\.|@\w|\.com\b|\.org\b", re.I)
+_URL_MARKS = ("http", "www.", "@", ".com", ".org")  # one of these is in every match
 _TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s?[ap]\.?m\.?\b", re.I)
 _DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d{2}\b")
 # Words that furniture uses in many languages: sharing, following, subscribing, adverts,
@@ -48,12 +50,35 @@ _CUES = {
     "updated": r"updated|published|posted|last modified|aktualisiert|actualizado|mis à jour"
     r"|ago\b|minutes?\b|hours?\b|uhr\b",
 }
-# One pass over a lowercased line for every group (faster than re.I): the group that
-# matched is the match's lastgroup. Cues start a word (or are the © sign): the engine
-# then tries the alternatives only at word starts, several times faster than anywhere.
-_CUE_RE = re.compile(
-    r"(?:\b|(?=©))(?:" + "|".join(f"(?P<{name}>{rx})" for name, rx in _CUES.items()) + ")"
-)
+
+
+def _cue_pattern() -> tuple[re.Pattern[str], list[int]]:
+    """One pass over a lowercased line finds every cue; the group that matched names its
+    group (`lastindex`). Cues start a word (or are the © sign), and the alternatives are
+    bucketed by their first letter, so at a word start the engine tries one bucket, not
+    every cue: five times fewer branches than one plain alternation. Returns the pattern
+    and, for each of its groups, the column of the cue's group in `_CUES`."""
+    anywhere: list[tuple[str, str]] = []
+    buckets: dict[str, list[tuple[str, str]]] = {}
+    for name, rx in _CUES.items():
+        for alt in top_level_alternatives(rx):
+            if alt[0].isalpha():
+                buckets.setdefault(alt[0], []).append((name, alt[1:]))
+            else:
+                anywhere.append((name, alt))
+    names: list[str] = [""]  # group 0 is the whole match: no cue
+    parts = []
+    for name, alt in anywhere:
+        parts.append(f"({alt})")
+        names.append(name)
+    for first, alts in buckets.items():
+        parts.append(re.escape(first) + "(?:" + "|".join(f"({alt})" for _, alt in alts) + ")")
+        names += [name for name, _ in alts]
+    columns = [list(_CUES).index(name) if name else -1 for name in names]
+    return re.compile(r"(?:\b|(?=©))(?:" + "|".join(parts) + ")"), columns
+
+
+_CUE_RE, _CUE_OF = _cue_pattern()
 _DIGIT = re.compile(r"\d")
 _PUNCT = re.compile(r"[^\w\s]|_")
 
@@ -100,11 +125,15 @@ FEATURE_NAMES: list[str] = [
 
 def _own(line: Line, words: list[str], stop: frozenset[str]) -> list[float]:
     text = line.plain
+    low = text.lower()
     chars = len(text)
     n = max(len(words), 1)
-    cues = dict.fromkeys(_CUES, 0)
-    for m in _CUE_RE.finditer(text.lower()):
-        cues[m.lastgroup] += 1
+    cues = [0.0] * len(_CUES)
+    for m in _CUE_RE.finditer(low):
+        cues[_CUE_OF[m.lastindex]] += 1
+    digits = len(_DIGIT.findall(text))
+    # the cheap tests first: a time or a date needs a digit, an address one of its marks
+    urlish = any(mark in low for mark in _URL_MARKS) and _URLISH.search(text) is not None
     return [
         math.log1p(chars),
         line.words,
@@ -115,16 +144,16 @@ def _own(line: Line, words: list[str], stop: frozenset[str]) -> list[float]:
         sum(map(stop.__contains__, map(str.casefold, words))) / n,
         sum(map(str.isupper, [w[0] for w in words])) / n,
         sum(w.isupper() and len(w) > 1 for w in words) / n,
-        len(_DIGIT.findall(text)) / max(chars, 1),
+        digits / max(chars, 1),
         len(_PUNCT.findall(text)) / max(chars, 1),
         len(_SEPARATORS.findall(text)),
         float(bool(_BULLET.match(line.raw))),
-        float(bool(_URLISH.search(text))),
-        float(bool(_TIME.search(text))),
-        float(bool(_DATE.search(text))),
+        float(urlish),
+        float(digits > 0 and _TIME.search(text) is not None),
+        float(digits > 0 and _DATE.search(text) is not None),
         float(line.heading),
         sum(map(len, words)) / n,
-        *cues.values(),
+        *cues,
     ]
 
 

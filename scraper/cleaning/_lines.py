@@ -22,6 +22,9 @@ _DELIMITERS = re.compile(r"(?=(\*\*|__))")  # every start of one, overlapping on
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$>|~])")
 # every kind of space, so that no rule pattern meets a run of them (a run can make one slow)
 _SPACES = re.compile(r"\s+")
+# a character each markdown construct below needs (headings, links, images, autolinks,
+# emphasis, escapes): a line with none of them is plain already
+_MARKUP = ("#", "[", "<", "*", "_", "\\")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 # Markdown is taken apart by the scanners below, not by regexes: they give exactly what
@@ -160,6 +163,8 @@ def _strip_emphasis(s: str) -> str:
 def to_plain(raw: str) -> str:
     """Markdown line -> plain text line. Harmless on text that is not markdown."""
     s = raw.translate(_INVISIBLE)
+    if not any(mark in s for mark in _MARKUP):  # most lines: nothing to take apart
+        return " ".join(s.split())  # what _SPACES.sub(" ", s).strip() gives
     heading = _heading(s)
     s = s if heading is None else heading
     s = _strip_links(_strip_images(s))

@@ -20,6 +20,7 @@ from pydantic import Field, model_validator
 
 from ..models import Removed
 from ._types import Regex, Stems, Strict
+from .probe import probe
 
 if TYPE_CHECKING:
     from ..cleaning import Line
@@ -79,7 +80,7 @@ def _truncate(lines: list[Line], named: Named, out: Found) -> None:
     for name, rule in named:
         first = int(len(lines) * rule.min_position)
         for i in range(first, len(lines)):
-            if lines[i].kept and rule.pattern.search(lines[i].plain):
+            if lines[i].kept and probe(rule.pattern)(lines[i].plain):
                 for line in lines[i:]:
                     _drop(line, name, rule.kind, out)
                 break
@@ -89,7 +90,8 @@ def _block_end(lines: list[Line], i: int, rule: BlockRule) -> int | None:
     """The index of the block's last line: its end marker, else the text's last line
     when the page was cut short inside the block."""
     stop = min(len(lines), i + rule.max_lines)
-    end = next((j for j in range(i, stop) if rule.end.search(lines[j].plain)), None)
+    ended = probe(rule.end)
+    end = next((j for j in range(i, stop) if ended(lines[j].plain)), None)
     if end is None and _cut_short_inside(lines, i, rule):
         return len(lines) - 1
     return end
@@ -107,9 +109,9 @@ def _cut_short_inside(lines: list[Line], i: int, rule: BlockRule) -> bool:
 
 def _blocks(lines: list[Line], named: Named, out: Found) -> None:
     for name, rule in named:
-        i = 0
+        i, starts = 0, probe(rule.start)
         while i < len(lines):
-            if lines[i].kept and rule.start.search(lines[i].plain):
+            if lines[i].kept and starts(lines[i].plain):
                 end = _block_end(lines, i, rule)
                 if end is not None:
                     for line in lines[i : end + 1]:
@@ -126,8 +128,9 @@ def _looks_like_item(line: Line, max_words: int) -> bool:
 
 def _lists(lines: list[Line], named: Named, out: Found) -> None:
     for name, rule in named:
+        header = probe(rule.header)
         for i, line in enumerate(lines):
-            if not (line.kept and rule.header.search(line.plain)):
+            if not (line.kept and header(line.plain)):
                 continue
             j = i + 1
             while j < len(lines) and _looks_like_item(lines[j], rule.item_max_words):
@@ -178,7 +181,7 @@ def _line_rules(lines: list[Line], named: Named, out: Found) -> None:
     sizes = [lines[i].words for i in order]
 
     def matches(rule) -> list[bool]:
-        search, links = rule.pattern.search, rule.min_links
+        search, links = probe(rule.pattern), rule.min_links
         upto = len(order) if rule.max_words is None else bisect_right(sizes, rule.max_words)
         flags = [False] * len(lines)
         for i in order[:upto]:
@@ -209,7 +212,7 @@ def _line_rules(lines: list[Line], named: Named, out: Found) -> None:
             tested[i] = (
                 (rule.max_words is None or line.words <= rule.max_words)
                 and (rule.min_links is None or line.links >= rule.min_links)
-                and rule.pattern.search(line.plain) is not None
+                and probe(rule.pattern)(line.plain) is not None
             )
         return tested[i]
 
@@ -233,11 +236,12 @@ def _line_rules(lines: list[Line], named: Named, out: Found) -> None:
 def _threads(lines: list[Line], named: Named, out: Found) -> None:
     for name, rule in named:
         voices: dict[int, bool] = {}  # the marks: line index -> a voice (else a stamp)
+        voice, stamp = probe(rule.voices), rule.stamps and probe(rule.stamps)
         for i, line in enumerate(lines):  # a mark a rule took already ("Reply") still counts
             if line.words <= rule.mark_max_words:
-                if rule.voices.search(line.plain):
+                if voice(line.plain):
                     voices[i] = True
-                elif rule.stamps and rule.stamps.search(line.plain):
+                elif stamp and stamp(line.plain):
                     voices[i] = False
         clusters: list[list[int]] = []
         for i in voices:
