@@ -157,6 +157,24 @@ def _own(line: Line, words: list[str], stop: frozenset[str]) -> list[float]:
     ]
 
 
+_AS_CONTEXT = [_SELF.index(name) for name in ("log_chars", "words", "ends_sentence")]
+_STOP_SHARE, _CAP_SHARE, _BULLET_AT = map(_SELF.index, ("stop_share", "cap_share", "bullet"))
+
+
+def _as_context(line: Line, words: list[str], stop: frozenset[str]) -> list[float]:
+    """A line a rule took is never judged, only read as a neighbour: what `_CONTEXT` and
+    `_prose` read of it is computed (as `_own` does), the rest left 0."""
+    row = [0.0] * len(_SELF)
+    text, n = line.plain, max(len(words), 1)
+    row[_AS_CONTEXT[0]] = math.log1p(len(text))
+    row[_AS_CONTEXT[1]] = line.words
+    row[_AS_CONTEXT[2]] = float(text.endswith(_ENDS_SENTENCE))
+    row[_STOP_SHARE] = sum(map(stop.__contains__, map(str.casefold, words))) / n
+    row[_CAP_SHARE] = sum(map(str.isupper, [w[0] for w in words])) / n
+    row[_BULLET_AT] = float(bool(_BULLET.match(line.raw)))
+    return row
+
+
 def _prose(own: list[float]) -> bool:
     words, ends, stop_share = own[1], own[2], own[6]
     return words >= 12 and bool(ends) and stop_share >= 0.15
@@ -179,12 +197,15 @@ def _main_run(lines: list[Line], prose: list[bool]) -> tuple[int, int]:
 
 def line_features(lines: list[Line], stop: frozenset[str]) -> np.ndarray:
     """One row of FEATURE_NAMES per line, all lines of the document (rule-removed ones
-    included, as context), in order."""
+    included, as context: their own columns outside `_CONTEXT` are 0), in order."""
     n = len(lines)
     if not n:
         return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
     words = [_WORD.findall(line.plain) for line in lines]
-    own = [_own(line, w, stop) for line, w in zip(lines, words, strict=True)]
+    own = [
+        (_own if line.kept else _as_context)(line, w, stop)
+        for line, w in zip(lines, words, strict=True)
+    ]
     prose = [_prose(row) for row in own]
     a, b = _main_run(lines, prose)
     folded = [{w.casefold() for w in ws} for ws in words]
