@@ -65,7 +65,7 @@ PARAMS = {
     "deterministic": True,
 }
 ROUNDS = {"keep": 150, "stack": 150, "title": 75}
-KEEP_FLOOR = 0.975  # the keep threshold is the strictest one that keeps this much
+KEEP_FLOOR = 0.98  # the keep threshold is the strictest one that keeps this much
 
 
 class Recorder(LineJudge):

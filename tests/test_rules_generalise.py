@@ -390,3 +390,46 @@ def test_a_dateline_or_two_quotes_are_not_a_thread():
     doc = clean("\n\n".join([TITLE, *live]))
     assert not any(r.rule == "comment-thread" for r in doc.removed)
     assert all(entry in doc.text for entry in MORE + BODY)
+
+
+# a site's navigation tree as a browser copies it: levels marked *, + and o
+MENU = [
+    "* WORLD",
+    "+ Europe",
+    "+ Middle East",
+    "+ Africa",
+    "* POLITICS",
+    "+ Elections",
+    "o Results",
+    "o Polls",
+    "+ Congress",
+    "* CLIMATE",
+    "+ Energy",
+]
+
+
+def _rules_only(text: str):
+    from scraper.cleaning import clean_lines, rulebook_for
+    from scraper.config import Config
+
+    return clean_lines(rulebook_for(Config()), text, line_judge=False)[0]
+
+
+def test_a_nested_menu_goes_and_is_recorded_as_navigation():
+    doc = _rules_only("\n".join([*MENU, TITLE, *BODY, *MORE]))
+    assert doc.text.split("\n\n") == BODY + MORE
+    assert {r.rule for r in doc.removed if r.text in MENU} == {"nested-menu"}
+    assert {r.kind for r in doc.removed if r.rule == "nested-menu"} == {"navigation"}
+    # markdown writes the levels as indents
+    indented = ["- World", "  - Europe", "  - Africa", "- Politics", "  - Elections"] * 2
+    doc = _rules_only("\n".join([*indented, TITLE, *BODY]))
+    assert doc.text.split("\n\n") == BODY
+
+
+def test_an_articles_own_lists_are_not_a_menu():
+    steps = [f"* Step {n}: check the {part}" for n, part in enumerate("abcdefghij", 1)]
+    short = ["* Fresh water", "* Blankets", "* Torches", "* Batteries"] * 3
+    nested_prose = ["* " + BODY[0], "+ " + BODY[1], "* " + MORE[0], "+ " + MORE[1]] * 2
+    for items in (steps, short, nested_prose, MENU[:6]):  # one level, sentences, too few
+        doc = _rules_only("\n".join([TITLE, BODY[0], *items, BODY[1]]))
+        assert not any(r.rule == "nested-menu" for r in doc.removed), items

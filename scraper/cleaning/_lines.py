@@ -207,6 +207,15 @@ class Line:
         """A list item: of HTML, or of a dump ("* Menu", "+ Sport", "• Home")."""
         return self.item or self.raw.lstrip().startswith(_BULLETS)
 
+    @property
+    def list_level(self) -> tuple[int, str] | None:
+        """Where a written list item sits in its list: its indent and its marker (a
+        browser's copy marks nested levels `*`, `+`, `o`; markdown indents them)."""
+        bare = self.raw.lstrip()
+        if not bare.startswith(_BULLETS):
+            return None
+        return len(self.raw) - len(bare), bare[0]
+
     def set_raw(self, raw: str) -> None:
         self.raw = raw
         self.plain = to_plain(raw)
