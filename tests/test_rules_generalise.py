@@ -206,6 +206,44 @@ DROP = {
     "photo credit, bars on three lines": ("credit-bar", ["|", "Carla Ruiz", "|"]),
     "photo credit, Spanish": ("photo-credit", ["Fotografía: Youssef Badawi/EFE"]),
     "separator": ("markup", ["* * *"]),
+    # a box of other stories under a bare heading, teasers cut short, buttons, footnotes
+    "related, more from, no colon": (
+        "related-links",
+        [
+            "More from Europe",
+            "* Dutch farmers block motorways for a third day over nitrogen rules",
+            "* Polish court upholds ban on logging in ancient forest",
+            "* Lisbon tram strike ends after pay deal is reached",
+        ],
+    ),
+    "related, trending": (
+        "related-links",
+        [
+            "Trending Now",
+            "Storm knocks out power to thousands",
+            "City votes on new stadium",
+            "Teachers strike enters second week",
+        ],
+    ),
+    "related, cut short": (
+        "related-links",
+        [
+            "Dutch farmers block motorways for a third day over ni...",
+            "Polish court upholds ban on logging in ancient fo…",
+        ],
+    ),
+    "social, click to share": (
+        "social",
+        [
+            "* Click to share on Mastodon (Opens in new window)",
+            "* Click to print (Opens in new window)",
+        ],
+    ),
+    "market data footnote": (
+        "boilerplate",
+        ["Prices are delayed by at least 20 minutes. Market data provided by a third party."],
+    ),
+    "caption label": ("photo-credit", ["Image caption Negotiators arrive at the UN building"]),
 }
 
 KEEP = [
@@ -248,6 +286,11 @@ KEEP = [
     "Kommentare des Ministers sorgten in Berlin für Ärger.",
     "Le ministre a refusé de commenter la donation.",
     "Министр отказался от комментариев.",
+    "More from the interview will be published on Sunday, the editors said.",
+    "Trending topics on the site included the talks and the sieges.",
+    "The envoy paused... and then walked out.",
+    "Image captions on state television described the rebels as terrorists.",
+    "Share prices were delayed by 15 minutes during the outage, traders said.",
     # tables, as trafilatura writes them: rows of figures between pipes
     "| 1 | Kyle Busch | 5040 | 5 | 1 | 17 | 27 |",
     "| Pos | Player | Plays | % | Stats |",
