@@ -344,6 +344,7 @@ def test_a_seed_and_its_capture_make_one_row_with_the_captures_url_and_dates(pro
 
 
 def ev(**kw) -> PageEvidence:
+    kw.setdefault("words", max(kw.get("longest_prose", 0), 100))  # a page's text, unless said
     return PageEvidence(html=True, **kw)
 
 
@@ -408,6 +409,10 @@ def ev(**kw) -> PageEvidence:
         ),
         (ev(longest_prose=3000, lines=80), "https://x.de/datenschutzerklaerung-4860.html", "other"),
         (ev(longest_prose=300, lines=20), "https://x.com/privacy-policy/", "other"),
+        # next to no text: a redirect's stub, an embedded player, a page built by script
+        (ev(words=0), "https://x.com/2019/05/after-two-weeks-the-chef-says", "other"),
+        (ev(words=12, longest_prose=12), "https://x.fm/e/70c487ed", "other"),
+        (ev(og_type="article", words=12, longest_prose=12), "https://x.com/a/b/brief", "article"),
         # galleries and players say og:type article like the stories beside them
         (
             ev(og_type="article", longest_prose=1100, lines=70),

@@ -121,6 +121,7 @@ _SOFT_404 = re.compile(
     r"找不到|見つかりません",
     re.IGNORECASE,
 )
+MIN_WORDS = 20  # less text than this, and no markup saying article: not a story
 MEDIA_PROSE = 50  # a player with less text than this around it is a media post
 LONG_PROSE = 150  # words in a run of prose that make a page an article, whatever else
 SHORT_PROSE = 60  # a listing's teasers are shorter than this
@@ -258,6 +259,9 @@ def classify(
         why.append(f"{ev.headline_links} headlines with links")
     if kind in {"home", "listing", "other"}:
         return Verdict(kind, tuple(why))
+    if ev.html and ev.words < MIN_WORDS and not markup_article:
+        why.append(f"{ev.words} words of text: a redirect, an embed or a script-only page")
+        return Verdict("other", tuple(why))
     # a CMS marks its galleries and video pages og:type article like its stories
     media = "" if types & NEWS_TYPES else _media_section(url)
     if media == "gallery" or (media == "player" and prose < LONG_PROSE):
