@@ -29,6 +29,10 @@ BODY = "Russian diplomats met the Syrian delegation in Moscow on Tuesday, the mi
         ("7 июня 2023", date(2023, 6, 7)),
         ("4:15 PM EDT, Tue March 5, 2013", date(2013, 3, 5)),
         ("Nov. 19, 2019 8:03 am ET", date(2019, 11, 19)),
+        ("November 19, 2019 / 8:16 AM", date(2019, 11, 19)),
+        ("Sat 8:31 PM, Feb 17, 2018", date(2018, 2, 17)),
+        ("30 Maret 2015", date(2015, 3, 30)),  # Indonesian
+        ("12 Ekim 2019 14:30", date(2019, 10, 12)),  # Turkish
         ("7 juin", None),
         ("June 22, 2012, from the horse's mouth", None),
         ("Monthly", None),

@@ -11,7 +11,9 @@ __all__ = ["parse_date", "date_from_url"]
 
 # Languages whose month and day names a dateline may use; CLDR (babel) spells them in
 # every form ("Juni", "juin", "junio", "июня", "czerwca"), so no list is written by hand.
-_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "nb", "pl", "cs", "ru")
+_LANGUAGES = (
+    "en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "nb", "pl", "cs", "ru", "id", "tr",
+)  # fmt: skip
 
 
 def _names(get, count: int) -> dict[str, int]:
@@ -45,12 +47,13 @@ _CLOCK = (
     r"\d{1,2}(?:[:.h]\d\d(?::\d\d)?)?\s*(?:[ap]\.?m\.?|uhr|h)?"
     r"(?:\s*(?:[A-Z]{2,5}|[+-]\d\d:?\d\d))?"
 )
-# joining a date to its time: "at", "um", "à", "a las", "alle", "às", "om", "kl.", a comma
-_JOIN = r"(?:,|\s-|\s\|)?\s*(?:(?:at|um|à|a las|a la|alle|às|om|kl\.?|o|в)\s+)?"
+# joining a date to its time: "at", "um", "à", "a las", "alle", "às", "om", "kl.", a comma,
+# a dash, a bar or a slash ("November 19, 2019 / 8:16 AM")
+_JOIN = r"(?:,|\s-|\s\||\s/)?\s*(?:(?:at|um|à|a las|a la|alle|às|om|kl\.?|o|в)\s+)?"
 # a clock starts here: hours with minutes or with am/pm (a bare number is a day or year)
 _CLOCK_AHEAD = r"(?=\d{1,2}[:.h]\d\d|\d{1,2}\s*[ap]\.?m)"
 _TIME = rf"(?:{_JOIN}{_CLOCK_AHEAD}{_CLOCK})?"
-_TIME_FIRST = rf"(?:{_CLOCK_AHEAD}{_CLOCK},?\s+)?"
+_TIME_FIRST = rf"(?:{_WEEKDAY}{_CLOCK_AHEAD}{_CLOCK},?\s+)?"  # "Sat 8:31 PM, Feb 17, 2018"
 _FORMS = [
     rf"{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}",  # February 07, 2012
     # 7 February 2012, 7. Juni 2023, 7 de junio de 2023, 7 juin 2023, 7 giugno 2023
