@@ -212,7 +212,9 @@ def diaries(folder, n=30, seed=11) -> list[str]:
             f"{name} replied at {rng.randint(1, 12)}:{rng.randint(10, 59)} PM"
             for name in rng.sample(COMMENTERS, 3)
         ]
-        lines = [*body, f"More from {DIARISTS[i % len(DIARISTS)]} on Daily Kos", *comments]
+        # the diarist's line last: above three short lines it heads a box of other stories,
+        # which the generic rule more-from-list takes before suggest could see it
+        lines = [*body, *comments, f"More from {DIARISTS[i % len(DIARISTS)]} on Daily Kos"]
         url = f"https://www.dailykos.com/stories/2012/6/{i + 1}/{100000 + i}/-Diary-{i}"
         pages.append(
             Page(url, f"201206{i % 28 + 1:02d}120000", article(f"Diary number {i}", lines))
