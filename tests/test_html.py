@@ -397,3 +397,36 @@ def test_a_page_that_opens_with_server_warnings_is_still_html():
     )
     doc = clean(page.encode())
     assert "<b>" not in doc.text and "Paragraph 3 of the article" in doc.text
+
+
+def test_when_both_extractions_come_out_short_the_default_balance_is_asked(monkeypatch):
+    # favor_recall and trafilatura's default part ways on some layouts: on a one-page site
+    # both of ours took one short news box, the default the page's text
+    from scraper.cleaning import _document, rulebook_for
+    from scraper.config import Config
+
+    ours = _lines("Our new video is out", "Here is the link to the clip on YouTube")
+    asked = []
+
+    def extraction(other: list):
+        def reference_lines(tree, *, url, prune_xpath, recall=True):
+            asked.append(recall)
+            return ours if recall else other
+
+        return reference_lines
+
+    rules = rulebook_for(Config()).select(None, "", None)
+    site = _document.parse_html(page("".join(f"<p>{p}</p>" for p in PARAS * 10)))
+    monkeypatch.setattr(_document, "reference_lines", extraction(_lines(*PARAS * 3)))
+    lines, _ = _document._guarded(site, ours, [], rules, None, [], [])
+    assert asked == [True, False]
+    assert [line.plain for line in lines if line.kept] == PARAS * 3
+    # the default finding scraps too is no reason to leave ours
+    monkeypatch.setattr(_document, "reference_lines", extraction(_lines("Contact", "Imprint")))
+    lines, _ = _document._guarded(site, ours, [], rules, None, [], [])
+    assert [line.plain for line in lines] == [line.plain for line in ours]
+    # nor is a page that holds little more text than ours: a short article, not a fragment
+    asked.clear()
+    brief = _document.parse_html(page(f"<p>{PARAS[0]}</p>"))
+    _document._guarded(brief, ours, [], rules, None, [], [])
+    assert asked == [True]

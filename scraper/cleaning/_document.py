@@ -20,8 +20,8 @@ from ..rules.meta import Metadata, find_url, read_metadata, scan_date, take_line
 from ._author import markup_author
 from ._dates import date_from_url
 from ._decode import decode_text, looks_like_html, usable_input
-from ._guard import restore_dropped, suspect, verdict
-from ._html import main_lines, parse_html, reference_lines
+from ._guard import SUSPECT_WORDS, fragment, restore_dropped, suspect, verdict
+from ._html import main_lines, page_words, parse_html, reference_lines
 from ._html_drops import html_drops
 from ._html_meta import PageMetadata, page_metadata
 from ._lead import find_lead
@@ -92,6 +92,12 @@ def _guarded(
     """Our lines, or trafilatura's own where ours collapsed (cleaning/_guard.py); `full`:
     its full-mode lines when main_lines extracted them already."""
     reference = full or reference_lines(tree, url=url, prune_xpath=prune)
+    if verdict(lines, reference) == "keep" and fragment(lines, reference, page_words(tree)):
+        # both chose a short block: trafilatura's default balance may find the page's text
+        # in another, larger one (favor_recall and default part ways on some layouts)
+        other = reference_lines(tree, url=url, prune_xpath=prune, recall=False)
+        if sum(line.words for line in other) >= SUSPECT_WORDS:  # a page's worth, not more scraps
+            reference = other
     if verdict(lines, reference) == "replace":
         lines = [replace(line) for line in reference]
         removed = apply_text_rules(lines, rules)

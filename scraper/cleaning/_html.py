@@ -25,7 +25,7 @@ from ._chunks import join_chunks
 from ._decode import decode_page
 from ._lines import Line
 
-__all__ = ["main_lines", "parse_html", "reference_lines"]
+__all__ = ["main_lines", "page_words", "parse_html", "reference_lines"]
 
 # Below this many characters the fast extraction may have found the wrong block; see
 # main_lines. Measured on ../shared/bench (1000 and 2000 scored the same).
@@ -82,13 +82,23 @@ def main_lines(
     return lines
 
 
-def reference_lines(tree: HtmlElement, *, url: str | None, prune_xpath: list[str]) -> list[Line]:
+def reference_lines(
+    tree: HtmlElement, *, url: str | None, prune_xpath: list[str], recall: bool = True
+) -> list[Line]:
     """trafilatura's full mode (comments off), as main_lines runs it on short texts: what
-    the collapse guard (cleaning/_guard.py) checks ours against. Empty when it finds none."""
+    the collapse guard (cleaning/_guard.py) checks ours against. `recall=False`: with
+    trafilatura's default balance, which on some pages takes another, larger block than
+    favor_recall does. Empty when it finds none."""
     try:
-        return _extract(tree, url, prune_xpath, fast=False)
+        return _extract(tree, url, prune_xpath, fast=False, recall=recall)
     except InputError:
         return []
+
+
+def page_words(tree: HtmlElement) -> int:
+    """Words of text anywhere in the page's body, scripts and styles aside."""
+    texts = tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]")
+    return sum(len(t.split()) for t in texts)
 
 
 def _covers(full: list[Line], lines: list[Line]) -> bool:
@@ -107,13 +117,14 @@ def _extract(
     prune_xpath: list[str],
     *,
     fast: bool = True,
+    recall: bool = True,
 ) -> list[Line]:
     try:
         doc = trafilatura.bare_extraction(
             tree,
             url=url,
             fast=fast,
-            favor_recall=True,
+            favor_recall=recall,
             include_comments=False,
             deduplicate=False,
             prune_xpath=prune_xpath or None,
