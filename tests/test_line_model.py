@@ -193,3 +193,18 @@ def test_a_line_without_markup_is_plain_text_with_its_spaces_collapsed():
     assert to_plain("  a\tb\u00a0c   d \u2028") == "a b c d"
     assert to_plain("zero\u200bwidth soft\u00adhyphen") == "zerowidth softhyphen"
     assert to_plain("**bold**  [link](https://x.org)  #tag") == "bold link #tag"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Von Anna Schmidt publiziert am 30. Juli 2018",
+        "— Jane Doe on Sunday, October 13th, 2019 in a letter to the editor",
+        "Image: The river rose more than three metres in two days",
+    ],
+)
+def test_a_byline_an_attribution_or_a_caption_is_never_the_headline(book, line):
+    # kickers and captions above the story look like headlines to the model
+    page = "\n".join(["Home", *MENU, line, HEADLINE, *BODY, "Share this article"])
+    doc, _ = clean_lines(book, page)
+    assert doc.title != line

@@ -18,6 +18,7 @@ other.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +35,9 @@ MODEL_FILE = Path(__file__).with_name("line_model.json")
 RULE = "line-model"
 TITLE_MAX_WORDS = 30
 SENTENCE_WORDS = 6  # a line this long that ends a sentence is never the model's to take
-_DATED, _UPDATED = FEATURE_NAMES.index("date"), FEATURE_NAMES.index("cue_updated")
+_DATED, _UPDATED, _BYLINE = map(FEATURE_NAMES.index, ("date", "cue_updated", "cue_byline"))
+# a line that opens as an attribution ("— David Doe on Sunday") or a caption ("Image: ...")
+_NOT_HEADLINE = re.compile(r"^(?:[—–-]\s|(?:image|photo|picture|video|foto|bild)\s*:)", re.I)
 _SENTENCE_ENDS = (".", "!", "?", '"', "”", "»")
 
 
@@ -96,7 +99,9 @@ class LineJudge:
             and 2 <= lines[i].words <= TITLE_MAX_WORDS
             and not lines[i].plain.endswith(".")
             and not lines[i].bulleted
-            and not (x[k, _DATED] and x[k, _UPDATED])  # "Published on 31/05/2012"
+            # "Published on 31/05/2012", "Von Anna Schmidt publiziert am 30. Juli 2018"
+            and not (x[k, _DATED] and (x[k, _UPDATED] or x[k, _BYLINE]))
+            and not _NOT_HEADLINE.match(lines[i].plain)
         ]
         if not rows:
             return LineVerdict(keep)
