@@ -201,6 +201,8 @@ def test_a_line_without_markup_is_plain_text_with_its_spaces_collapsed():
         "Von Anna Schmidt publiziert am 30. Juli 2018",
         "— Jane Doe on Sunday, October 13th, 2019 in a letter to the editor",
         "Image: The river rose more than three metres in two days",
+        '"We have never seen water come up this fast," the mayor said.”',
+        "The water is still rising here pic.twitter.com/AbC123xyz",
     ],
 )
 def test_a_byline_an_attribution_or_a_caption_is_never_the_headline(book, line):

@@ -35,7 +35,10 @@ MODEL_FILE = Path(__file__).with_name("line_model.json")
 RULE = "line-model"
 TITLE_MAX_WORDS = 30
 SENTENCE_WORDS = 6  # a line this long that ends a sentence is never the model's to take
-_DATED, _UPDATED, _BYLINE = map(FEATURE_NAMES.index, ("date", "cue_updated", "cue_byline"))
+_DATED, _UPDATED, _BYLINE, _URLISH = map(
+    FEATURE_NAMES.index, ("date", "cue_updated", "cue_byline", "urlish")
+)
+_CLOSERS = "\"”’'»)"
 # a line that opens as an attribution ("— David Doe on Sunday") or a caption ("Image: ...")
 _NOT_HEADLINE = re.compile(r"^(?:[—–-]\s|(?:image|photo|picture|video|foto|bild)\s*:)", re.I)
 _SENTENCE_ENDS = (".", "!", "?", '"', "”", "»")
@@ -97,7 +100,8 @@ class LineJudge:
             for k, i in enumerate(kept[:-1])
             if not marked
             and 2 <= lines[i].words <= TITLE_MAX_WORDS
-            and not lines[i].plain.endswith(".")
+            and not lines[i].plain.rstrip(_CLOSERS).endswith(".")  # also '... said.”'
+            and not x[k, _URLISH]  # a tweet quoted with its pic.twitter.com address
             and not lines[i].bulleted
             # "Published on 31/05/2012", "Von Anna Schmidt publiziert am 30. Juli 2018"
             and not (x[k, _DATED] and (x[k, _UPDATED] or x[k, _BYLINE]))
