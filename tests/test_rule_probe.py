@@ -39,6 +39,8 @@ def test_word_and_line_starts_are_gathered_and_backreferences_left_alone():
     assert gathered.flags & re.I
     own = re.compile(r"\b(\w+) \1\b|\bagain\b")
     assert _gathered(own) is own
+    verbose = re.compile(r"\bone  # or | two\n | \bthree", re.X)
+    assert _gathered(verbose) is verbose
 
 
 def test_every_packaged_line_pattern_answers_as_its_own_form():

@@ -4,10 +4,11 @@ Line rules are the hottest loop of a run (every rule against every line), and wh
 ask is only yes or no. A pattern written as many alternatives, most of them `\\bword …`,
 makes the regex engine try each alternative's word boundary at every position of the line.
 Gathered into one group, `\\b(?:word …|other …)`, the engine tests the boundary once and
-goes on only at a word's start: two to three times faster on the generic rules. The
-alternatives are the same, so a line matches the gathered pattern exactly when it matches
-the rule's own; only which alternative matched first can differ, and a yes/no does not ask.
-Patterns that refer back to their own groups keep their form.
+goes on only at a word's start: about twice as fast on such a pattern. The alternatives
+are the same, so a line matches the gathered pattern exactly when it matches the rule's
+own; only which alternative matched first can differ, and a yes/no does not ask. Patterns
+that refer back to their own groups, or are verbose (a `|` may sit in a comment), keep
+their form.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ _PREFIXES = ("\\b", "^")  # a word's start, the line's start: tested once for al
 
 def _gathered(pattern: re.Pattern[str]) -> re.Pattern[str]:
     source = pattern.pattern
-    if _BACKREF.search(source):
+    if pattern.flags & re.VERBOSE or _BACKREF.search(source):
         return pattern
     alternatives = top_level_alternatives(source)
     groups: dict[str, list[str]] = {prefix: [] for prefix in _PREFIXES}
