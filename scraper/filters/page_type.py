@@ -195,7 +195,7 @@ def _url_kind(url: str | None) -> tuple[str | None, str]:
 
 
 def _media_section(url: str | None) -> str:
-    """ "gallery" or "player" when a segment of the url's path names such a section."""
+    """The media section a segment of the url's path names: gallery, player, or none."""
     segments = {s for s in urlsplit(url or "").path.lower().split("/") if s}
     if segments & _GALLERY_WORDS:
         return "gallery"
