@@ -123,11 +123,32 @@ FEATURE_NAMES: list[str] = [
 ]
 
 
+# what a neighbour reads of a line (`_CONTEXT`, and `_prose` of every line)
+_AS_CONTEXT = [
+    _SELF.index(name)
+    for name in ("log_chars", "words", "ends_sentence", "stop_share", "cap_share", "bullet")
+]
+
+
 def _own(line: Line, words: list[str], stop: frozenset[str]) -> list[float]:
+    """The line's `_SELF` columns. A line a rule took is never judged, only read as a
+    neighbour: of it only the `_AS_CONTEXT` columns are computed, the rest left 0."""
     text = line.plain
+    n = max(len(words), 1)
+    log_chars = math.log1p(len(text))
+    ends = float(text.endswith(_ENDS_SENTENCE))
+    stop_share = sum(map(stop.__contains__, map(str.casefold, words))) / n
+    cap_share = sum(map(str.isupper, [w[0] for w in words])) / n
+    bullet = float(bool(_BULLET.match(line.raw)))
+    if not line.kept:
+        row = [0.0] * len(_SELF)
+        for at, value in zip(
+            _AS_CONTEXT, (log_chars, line.words, ends, stop_share, cap_share, bullet), strict=True
+        ):
+            row[at] = value
+        return row
     low = text.lower()
     chars = len(text)
-    n = max(len(words), 1)
     cues = [0.0] * len(_CUES)
     for m in _CUE_RE.finditer(low):
         cues[_CUE_OF[m.lastindex]] += 1
@@ -135,19 +156,19 @@ def _own(line: Line, words: list[str], stop: frozenset[str]) -> list[float]:
     # the cheap tests first: a time or a date needs a digit, an address one of its marks
     urlish = any(mark in low for mark in _URL_MARKS) and _URLISH.search(text) is not None
     return [
-        math.log1p(chars),
+        log_chars,
         line.words,
-        float(text.endswith(_ENDS_SENTENCE)),
+        ends,
         float(text.endswith(":")),
         float(text.endswith((",", ";", "-", "–", "—"))),
         text.count(". ") + text.count("? ") + text.count("! "),
-        sum(map(stop.__contains__, map(str.casefold, words))) / n,
-        sum(map(str.isupper, [w[0] for w in words])) / n,
+        stop_share,
+        cap_share,
         sum(w.isupper() and len(w) > 1 for w in words) / n,
         digits / max(chars, 1),
         len(_PUNCT.findall(text)) / max(chars, 1),
         len(_SEPARATORS.findall(text)),
-        float(bool(_BULLET.match(line.raw))),
+        bullet,
         float(urlish),
         float(digits > 0 and _TIME.search(text) is not None),
         float(digits > 0 and _DATE.search(text) is not None),
@@ -155,24 +176,6 @@ def _own(line: Line, words: list[str], stop: frozenset[str]) -> list[float]:
         sum(map(len, words)) / n,
         *cues,
     ]
-
-
-_AS_CONTEXT = [_SELF.index(name) for name in ("log_chars", "words", "ends_sentence")]
-_STOP_SHARE, _CAP_SHARE, _BULLET_AT = map(_SELF.index, ("stop_share", "cap_share", "bullet"))
-
-
-def _as_context(line: Line, words: list[str], stop: frozenset[str]) -> list[float]:
-    """A line a rule took is never judged, only read as a neighbour: what `_CONTEXT` and
-    `_prose` read of it is computed (as `_own` does), the rest left 0."""
-    row = [0.0] * len(_SELF)
-    text, n = line.plain, max(len(words), 1)
-    row[_AS_CONTEXT[0]] = math.log1p(len(text))
-    row[_AS_CONTEXT[1]] = line.words
-    row[_AS_CONTEXT[2]] = float(text.endswith(_ENDS_SENTENCE))
-    row[_STOP_SHARE] = sum(map(stop.__contains__, map(str.casefold, words))) / n
-    row[_CAP_SHARE] = sum(map(str.isupper, [w[0] for w in words])) / n
-    row[_BULLET_AT] = float(bool(_BULLET.match(line.raw)))
-    return row
 
 
 def _prose(own: list[float]) -> bool:
@@ -202,10 +205,7 @@ def line_features(lines: list[Line], stop: frozenset[str]) -> np.ndarray:
     if not n:
         return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
     words = [_WORD.findall(line.plain) for line in lines]
-    own = [
-        (_own if line.kept else _as_context)(line, w, stop)
-        for line, w in zip(lines, words, strict=True)
-    ]
+    own = [_own(line, w, stop) for line, w in zip(lines, words, strict=True)]
     prose = [_prose(row) for row in own]
     a, b = _main_run(lines, prose)
     folded = [{w.casefold() for w in ws} for ws in words]

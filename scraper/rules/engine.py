@@ -41,10 +41,9 @@ class ResolvedVersion:
     meta: MetaRules
     signatures: tuple[Signature, ...] = ()  # this layout's own
 
-    def signature_hits(self, text: str, folded: str | None = None) -> int:
-        if not self.signatures:
-            return 0
-        return hits(self.signatures, text, text.casefold() if folded is None else folded)
+    def signature_hits(self, text: str, folded: str) -> int:
+        """`folded` is `text.casefold()`, made once for every version's signatures."""
+        return hits(self.signatures, text, folded)
 
 
 @dataclass(frozen=True, slots=True)
