@@ -35,6 +35,7 @@ import hashlib
 import importlib.util
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import lightgbm
@@ -124,8 +125,11 @@ class Data:
         self.docs += [dict(x=x, keep=y) for x, y in docs]
         self.extra = list(range(start, len(self.docs)))
 
-    def matrix(self, idx: list[int], target: str) -> tuple[np.ndarray, np.ndarray]:
-        xs = np.vstack([self.docs[i]["x"] for i in idx])
+    def matrix(
+        self, idx: list[int], target: str, rows: Callable[[int], np.ndarray] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Feature rows (a document's own, or `rows(i)`) and labels of the labelled lines."""
+        xs = np.vstack([rows(i) if rows else self.docs[i]["x"] for i in idx])
         ys = np.concatenate([np.asarray(self.docs[i][target], dtype=float) for i in idx])
         labelled = ~np.isnan(ys)
         return xs[labelled], ys[labelled]
@@ -225,10 +229,8 @@ def train_keep(data: Data, idx: list[int], stack: bool = True) -> tuple:
     if not stack:
         return first, None
     p = first_pass_oof(data, pool)
-    xs = np.vstack([stacked_features(data.docs[i]["x"], *p[i]) for i in pool])
-    ys = np.concatenate([data.docs[i]["keep"] for i in pool])
-    labelled = ~np.isnan(ys)
-    return first, _fit(xs[labelled], ys[labelled], ROUNDS["stack"])
+    x, y = data.matrix(pool, "keep", lambda i: stacked_features(data.docs[i]["x"], *p[i]))
+    return first, _fit(x, y, ROUNDS["stack"])
 
 
 def score(data: Data, score_mod, judges: dict[int, LineJudge]) -> dict[str, float]:
